@@ -33,6 +33,16 @@ impl HashAlgorithm {
     /// Every algorithm, weakest first.
     pub const ALL: [Self; 4] = [Self::Sha1, Self::Sha256, Self::Sha384, Self::Sha512];
 
+    /// Position of the algorithm in [`HashAlgorithm::ALL`].
+    pub const fn index(self) -> usize {
+        match self {
+            Self::Sha1 => 0,
+            Self::Sha256 => 1,
+            Self::Sha384 => 2,
+            Self::Sha512 => 3,
+        }
+    }
+
     /// Digest length in bytes.
     pub const fn output_size(self) -> usize {
         match self {
@@ -230,10 +240,10 @@ impl Update for Hasher {
     }
 }
 
-/// The four digests of the same data, computed in one pass.
+/// Digests of the same data in several algorithms, computed in one pass over it.
 #[derive(Clone)]
 pub struct MultiHasher {
-    hashers: [Hasher; 4],
+    hashers: [Option<Hasher>; 4],
 }
 
 impl Default for MultiHasher {
@@ -245,18 +255,47 @@ impl Default for MultiHasher {
 impl MultiHasher {
     /// Starts SHA-1, SHA-256, SHA-384 and SHA-512 together.
     pub fn new() -> Self {
-        Self { hashers: HashAlgorithm::ALL.map(Hasher::new) }
+        Self { hashers: HashAlgorithm::ALL.map(|algorithm| Some(Hasher::new(algorithm))) }
     }
 
-    /// Finishes all four, in the order of [`HashAlgorithm::ALL`].
-    pub fn finalize(self) -> [Digest; 4] {
-        self.hashers.map(Hasher::finalize)
+    /// Starts only the algorithms in `algorithms` (duplicates are ignored).
+    pub fn with_algorithms(algorithms: impl IntoIterator<Item = HashAlgorithm>) -> Self {
+        let mut hashers = [None, None, None, None];
+        for algorithm in algorithms {
+            if let Some(slot) = hashers.get_mut(algorithm.index()) {
+                *slot = Some(Hasher::new(algorithm));
+            }
+        }
+        Self { hashers }
+    }
+
+    /// Finishes the started algorithms, in the order of [`HashAlgorithm::ALL`].
+    pub fn finalize(self) -> DigestSet {
+        DigestSet { digests: self.hashers.map(|hasher| hasher.map(Hasher::finalize)) }
     }
 }
 
 impl Update for MultiHasher {
     fn update(&mut self, data: &[u8]) {
-        self.hashers.iter_mut().for_each(|hasher| hasher.update(data));
+        self.hashers.iter_mut().flatten().for_each(|hasher| hasher.update(data));
+    }
+}
+
+/// Digests of the same data in some of the four algorithms.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DigestSet {
+    digests: [Option<Digest>; 4],
+}
+
+impl DigestSet {
+    /// The digest in `algorithm`, if it was computed.
+    pub fn get(&self, algorithm: HashAlgorithm) -> Option<&Digest> {
+        self.digests.get(algorithm.index()).and_then(Option::as_ref)
+    }
+
+    /// The computed digests, weakest algorithm first.
+    pub fn iter(&self) -> impl Iterator<Item = &Digest> {
+        self.digests.iter().flatten()
     }
 }
 
