@@ -1,0 +1,61 @@
+//! `trusted-launch`: checks boot images against UEFI Secure Boot databases, from files an operator
+//! pulled off a VM (boot images, efivarfs variables, signature lists, certificates).
+//!
+//! Exit status: 0 when everything checked is allowed, 1 when anything is refused, 2 when an input
+//! cannot be used (the message names the file, the structure and the byte offset).
+
+mod image;
+mod sources;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Checks a VM's Secure Boot chain: boot images against db, dbx and dbt.
+#[derive(Parser)]
+#[command(name = "trusted-launch", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Verify or inspect PE/COFF boot images.
+    #[command(subcommand)]
+    Image(image::ImageCommand),
+}
+
+/// An input that cannot be used; printed to stderr with exit status 2.
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The exit status of a command that ran to its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything checked passed.
+    Pass,
+    /// Something was refused or did not match.
+    Fail,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Image(command) => image::run(command),
+    };
+    match result {
+        Ok(Outcome::Pass) => ExitCode::from(0),
+        Ok(Outcome::Fail) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("trusted-launch: {error}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The whole test suite. Needs the tools .ci/run installs (cbindgen 0.29.4, sbsigntool,
+# osslsigncode, pesign, valgrind, gcc, python3-venv); the shared corpora are read from
+# $TRUSTED_LAUNCH_CORPUS or ../shared/corpus, and tests that need them skip when they are
+# missing, except under CI=true.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Debian's signed shim, GRUB, kernel and OVMF into .cache/debian"
+tools/fetch-debian-boot.sh
+
+step "Fixtures: regenerate and compare with the committed ones"
+python3 -m venv .cache/venv
+.cache/venv/bin/pip install --quiet --disable-pip-version-check -r tools/fixtures/requirements.txt -r python/requirements-test.txt
+.cache/venv/bin/python tools/fixtures/generate.py --out tests/fixtures/secureboot
+git diff --exit-code --stat -- tests/fixtures || { echo "fixtures differ from the generator's output" >&2; exit 1; }
+test -z "$(git status --porcelain -- tests/fixtures)" || { echo "the generator wrote files that are not committed" >&2; git status --porcelain -- tests/fixtures >&2; exit 1; }
+
+step "Format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --exclude trusted-launch-python --all-targets -- -D warnings
+
+step "Rust tests"
+cargo test --workspace --exclude trusted-launch-python
+
+step "no_std: link the core into a program without std and run it"
+cargo run --quiet --manifest-path nostd-check/Cargo.toml
+
+step "C header is up to date"
+cbindgen --quiet --config ffi/cbindgen.toml --crate trusted-launch-ffi --output target/trusted_launch.h ffi
+diff -u include/trusted_launch.h target/trusted_launch.h
+
+step "C test against the header and the static library, under valgrind"
+cargo build --quiet --release -p trusted-launch-ffi
+gcc -std=c11 -Wall -Wextra -Werror -Iinclude ffi/tests/test_verify.c target/release/libtrusted_launch.a -lpthread -ldl -lm -o target/test_verify
+valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect target/test_verify tests/fixtures/secureboot
+
+step "Python bindings (maturin) and pytest"
+.cache/venv/bin/maturin develop --quiet --release --manifest-path python/Cargo.toml
+.cache/venv/bin/python -m pytest -q python/tests
+
+step "Fuzz targets build and run briefly"
+if cargo +nightly fuzz --version >/dev/null 2>&1; then
+    (cd fuzz && for target in $(cargo +nightly fuzz list); do
+        cargo +nightly fuzz run "$target" -- -max_total_time=10 -seed=1 >/dev/null 2>&1 || { echo "fuzz target $target failed" >&2; exit 1; }
+    done)
+else
+    echo "cargo-fuzz is not installed; skipping the fuzz smoke run"
+fi
+
+step "All tests passed"
