@@ -114,3 +114,111 @@ impl PeImage<'_> {
         Ok(hasher.finalize())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pe::test_image::*;
+
+    #[test]
+    fn digest_skips_checksum_and_directory() {
+        for pe32_plus in [false, true] {
+            let data = unsigned_image(pe32_plus);
+            let image = PeImage::parse(&data).unwrap();
+            let mut expected = Vec::new();
+            expected.extend_from_slice(&data[..CHECKSUM]);
+            expected.extend_from_slice(&data[CHECKSUM + 4..security_directory(pe32_plus)]);
+            expected.extend_from_slice(&data[security_directory(pe32_plus) + 8..]);
+            assert_eq!(section_based_bytes(&image), expected);
+            assert_eq!(
+                image.authenticode_digest(HashAlgorithm::Sha256).unwrap(),
+                HashAlgorithm::Sha256.hash(&expected)
+            );
+        }
+    }
+
+    #[test]
+    fn digest_ignores_signature() {
+        let unsigned = unsigned_image(true);
+        let signed = signed_image(true);
+        let unsigned = PeImage::parse(&unsigned).unwrap().authenticode_digests().unwrap();
+        let signed = PeImage::parse(&signed).unwrap().authenticode_digests().unwrap();
+        assert_eq!(unsigned, signed);
+    }
+
+    #[test]
+    fn digests_match_single_algorithm() {
+        let data = signed_image(false);
+        let image = PeImage::parse(&data).unwrap();
+        let all = image.authenticode_digests().unwrap();
+        for (algorithm, digest) in HashAlgorithm::ALL.into_iter().zip(all) {
+            assert_eq!(image.authenticode_digest(algorithm).unwrap(), digest);
+        }
+    }
+
+    #[test]
+    fn four_directories_hash_whole_headers() {
+        let mut data = unsigned_image(true);
+        put_u32(&mut data, directories(true) - 4, 4);
+        let image = PeImage::parse(&data).unwrap();
+        let mut expected = data[..CHECKSUM].to_vec();
+        expected.extend_from_slice(&data[CHECKSUM + 4..]);
+        assert_eq!(section_based_bytes(&image), expected);
+    }
+
+    #[test]
+    fn sections_hashed_in_file_order() {
+        let mut swapped = unsigned_image(true);
+        place_section(&mut swapped, true, 0, 0x400, 0x200);
+        place_section(&mut swapped, true, 1, 0x200, 0x200);
+        let original = unsigned_image(true);
+        let original = PeImage::parse(&original).unwrap();
+        let swapped = PeImage::parse(&swapped).unwrap();
+        let swapped = swapped.authenticode_ranges().unwrap();
+        assert_eq!(&swapped[3..], &[(0x200, 0x400), (0x400, 0x600)]);
+        assert_eq!(&swapped[3..], &original.authenticode_ranges().unwrap()[3..]);
+    }
+
+    #[test]
+    fn trailing_data_hashed_before_table() {
+        let mut data = unsigned_image(true);
+        data.extend_from_slice(&[0x5a; 24]);
+        let data = with_table(data, true, &entry(0x0200, 0x0002, &DER));
+        let image = PeImage::parse(&data).unwrap();
+        let bytes = section_based_bytes(&image);
+        assert!(bytes.ends_with(&[0x5a; 24]));
+        assert_eq!(bytes, linear_bytes(&image));
+    }
+
+    #[test]
+    fn overlap_hashed_twice_gap_skipped() {
+        // EDK2 behaviour, which check_layout rejects: the digest itself still follows it.
+        let mut data = unsigned_image(true);
+        place_section(&mut data, true, 1, 0x300, 0x100);
+        let image = PeImage::parse(&data).unwrap();
+        let ranges = image.authenticode_ranges().unwrap();
+        assert_eq!(&ranges[3..], &[(0x200, 0x400), (0x300, 0x400), (0x500, 0x600)]);
+    }
+
+    #[test]
+    fn digest_errors() {
+        let mut outside = unsigned_image(true);
+        place_section(&mut outside, true, 1, 0x400, 0x201);
+        let mut headers = unsigned_image(true);
+        put_u32(&mut headers, OPTIONAL_HEADER + 60, 0x601);
+        let mut short_headers = unsigned_image(true);
+        put_u32(&mut short_headers, OPTIONAL_HEADER + 60, security_directory(true) as u32 + 4);
+        let mut table_too_large = signed_image(true);
+        table_too_large.truncate(FILE_LENGTH + 8);
+        put_u32(&mut table_too_large, security_directory(true) + 4, 16);
+        for (name, data) in [
+            ("section outside", outside),
+            ("headers outside", headers),
+            ("headers end in directory entry", short_headers),
+            ("file shorter than sections plus table", table_too_large),
+        ] {
+            let image = PeImage::parse(&data).unwrap();
+            assert!(image.authenticode_digest(HashAlgorithm::Sha1).is_err(), "{name}");
+        }
+    }
+}

@@ -367,3 +367,103 @@ fn read_section_table(data: &[u8], offset: usize, count: usize) -> Result<Vec<Se
     }
     Ok(sections)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pe::test_image::*;
+
+    #[test]
+    fn parse_both_formats() {
+        for pe32_plus in [false, true] {
+            let data = unsigned_image(pe32_plus);
+            let image = PeImage::parse(&data).unwrap();
+            assert_eq!(image.is_pe32_plus(), pe32_plus);
+            assert_eq!(image.machine(), if pe32_plus { 0x8664 } else { 0x014c });
+            assert_eq!(image.size_of_headers(), 0x200);
+            assert_eq!(image.subsystem(), 10);
+            assert_eq!(image.sections().len(), 2);
+            assert_eq!(image.section_table_end(), section_header(pe32_plus, 2));
+            assert_eq!(image.certificate_table_range(), None);
+        }
+    }
+
+    #[test]
+    fn section_lookup_ignores_nul_padding() {
+        let data = unsigned_image(true);
+        let image = PeImage::parse(&data).unwrap();
+        let data_section = image.section(b".data").unwrap();
+        assert_eq!(data_section.pointer_to_raw_data, 0x400);
+        assert_eq!(image.section(b".data\0\0"), Some(data_section));
+        assert_eq!(image.section(b".dat"), None);
+        assert_eq!(image.sections_named(b".text").count(), 1);
+        assert_eq!(image.section_data(data_section).unwrap(), &data[0x400..0x600]);
+    }
+
+    #[test]
+    fn section_data_outside_file() {
+        let mut data = unsigned_image(true);
+        place_section(&mut data, true, 1, 0x400, 0x1000);
+        let image = PeImage::parse(&data).unwrap();
+        let error = image.section_data(&image.sections()[1]).unwrap_err();
+        assert_eq!(error.structure, "IMAGE_SECTION_HEADER");
+        assert_eq!(error.offset, section_header(true, 1));
+    }
+
+    #[test]
+    fn parse_rejects_unreadable_headers() {
+        let base = unsigned_image(true);
+        let cases: [(&str, fn(&mut Vec<u8>), &str, &str); 7] = [
+            ("e_magic", |d| d[0] = b'Z', "IMAGE_DOS_HEADER", "e_magic"),
+            ("e_lfanew", |d| put_u32(d, 0x3c, 0x10_0000), "IMAGE_DOS_HEADER", "e_lfanew"),
+            ("signature", |d| d[NT_HEADERS + 2] = 1, "IMAGE_NT_HEADERS", "Signature"),
+            ("magic", |d| put_u16(d, OPTIONAL_HEADER, 0x107), "IMAGE_OPTIONAL_HEADER", "Magic"),
+            ("rva count", |d| put_u32(d, directories(true) - 4, 17), "IMAGE_OPTIONAL_HEADER", "NumberOfRvaAndSizes"),
+            (
+                "directories past optional header",
+                |d| put_u16(d, NT_HEADERS + 4 + 16, 112 + 8),
+                "IMAGE_OPTIONAL_HEADER",
+                "NumberOfRvaAndSizes",
+            ),
+            ("e_lfanew at end", |d| put_u32(d, 0x3c, 0x600), "IMAGE_NT_HEADERS", "(truncated)"),
+        ];
+        for (name, mutate, structure, field) in cases {
+            let mut data = base.clone();
+            mutate(&mut data);
+            let error = PeImage::parse(&data).unwrap_err();
+            assert_eq!(error.structure, structure, "{name}");
+            if field != "(truncated)" {
+                assert_eq!(error.kind, ErrorKind::InvalidField { field }, "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn parse_rejects_short_files() {
+        assert!(PeImage::parse(b"MZ1234567890").is_err());
+        let data = unsigned_image(false);
+        for length in [0, 2, 0x3f, 0x40, 0x44, 0x60, section_header(false, 1)] {
+            assert!(PeImage::parse(&data[..length]).is_err(), "length {length:#x}");
+        }
+    }
+
+    #[test]
+    fn section_budget() {
+        let mut data = unsigned_image(true);
+        data.resize(0x4000, 0);
+        put_u16(&mut data, NT_HEADERS + 6, 97);
+        let error = PeImage::parse(&data).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::LimitExceeded { what: "sections", max: MAX_SECTIONS });
+        put_u16(&mut data, NT_HEADERS + 6, 96);
+        assert_eq!(PeImage::parse(&data).unwrap().sections().len(), 96);
+    }
+
+    #[test]
+    fn four_directories_mean_no_security_directory() {
+        let mut data = signed_image(true);
+        put_u32(&mut data, directories(true) - 4, 4);
+        let image = PeImage::parse(&data).unwrap();
+        assert_eq!(image.certificate_table_range(), None);
+        assert!(image.certificates().unwrap().is_empty());
+    }
+}

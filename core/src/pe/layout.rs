@@ -203,47 +203,46 @@ impl PeImage<'_> {
     }
 
     /// Checks that the sections are contiguous from `SizeOfHeaders` and returns where they end.
+    ///
+    /// The first pass finds sections outside the file, out of order or overlapping, so that an
+    /// image with swapped sections is reported as such rather than as a gap. The second pass,
+    /// over sections now known to be sorted and disjoint, finds the gaps.
     fn check_sections(&self, size_of_headers: usize) -> Result<usize, LayoutViolation> {
         let file_length = self.data.len();
-        let mut end = size_of_headers;
-        let mut previous: Option<(usize, usize)> = None; // (index, start)
-
-        for (index, section) in self.sections.iter().enumerate() {
-            if section.size_of_raw_data == 0 {
-                continue;
-            }
+        let mut previous: Option<(usize, usize, usize)> = None; // (index, start, end)
+        for (index, section) in self.sections.iter().enumerate().filter(|(_, section)| section.size_of_raw_data != 0) {
             let outside = LayoutViolation::SectionOutsideFile {
                 index,
                 pointer_to_raw_data: section.pointer_to_raw_data,
                 size_of_raw_data: section.size_of_raw_data,
                 file_length,
             };
-            let (start, section_end) = section.raw_range().ok_or(outside)?;
-            if section_end > file_length {
-                return Err(outside);
-            }
-
+            let (start, end) = section.raw_range().filter(|(_, end)| *end <= file_length).ok_or(outside)?;
             match previous {
-                None if start < size_of_headers => {
-                    return Err(LayoutViolation::HeadersOverlapSection {
-                        index,
-                        size_of_headers: self.size_of_headers,
-                        pointer_to_raw_data: section.pointer_to_raw_data,
-                    });
-                }
-                Some((first, first_start)) if start < first_start => {
+                Some((first, first_start, _)) if start < first_start => {
                     return Err(LayoutViolation::OutOfOrderSections { first, second: index });
                 }
-                Some((first, _)) if start < end => {
+                Some((first, _, first_end)) if start < first_end => {
                     return Err(LayoutViolation::OverlappingSections { first, second: index, offset: start });
                 }
-                _ => {}
+                _ => previous = Some((index, start, end)),
+            }
+        }
+
+        let mut end = size_of_headers;
+        for (index, section) in self.sections.iter().enumerate().filter(|(_, section)| section.size_of_raw_data != 0) {
+            let (start, section_end) = section.raw_range().unwrap_or_default();
+            if start < end {
+                // Only the first section can start before `end`, which is then SizeOfHeaders.
+                return Err(LayoutViolation::HeadersOverlapSection {
+                    index,
+                    size_of_headers: self.size_of_headers,
+                    pointer_to_raw_data: section.pointer_to_raw_data,
+                });
             }
             if start > end {
                 return Err(LayoutViolation::Gap { offset: end, length: start.saturating_sub(end) });
             }
-
-            previous = Some((index, start));
             end = section_end;
         }
         Ok(end)
@@ -277,5 +276,190 @@ impl PeImage<'_> {
             return Err(LayoutViolation::BytesAfterCertificateTable { length: file_length.saturating_sub(table_end) });
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::ToString;
+    use alloc::vec::Vec;
+
+    use super::*;
+    use crate::pe::test_image::*;
+
+    fn check(data: &[u8]) -> Result<(), LayoutViolation> {
+        PeImage::parse(data).unwrap().check_layout()
+    }
+
+    fn set_table(data: &mut [u8], offset: u32, size: u32) {
+        put_u32(data, security_directory(true), offset);
+        put_u32(data, security_directory(true) + 4, size);
+    }
+
+    #[test]
+    fn consistent_images_pass() {
+        for pe32_plus in [false, true] {
+            assert_eq!(check(&unsigned_image(pe32_plus)), Ok(()));
+            assert_eq!(check(&signed_image(pe32_plus)), Ok(()));
+        }
+    }
+
+    #[test]
+    fn empty_sections_ignored() {
+        let mut data = unsigned_image(true);
+        place_section(&mut data, true, 0, 0x9999, 0);
+        place_section(&mut data, true, 1, 0x200, 0x400);
+        assert_eq!(check(&data), Ok(()));
+    }
+
+    #[test]
+    fn trailing_data_before_table_allowed() {
+        let mut data = unsigned_image(true);
+        data.extend_from_slice(&[1; 40]);
+        assert_eq!(check(&data), Ok(()));
+        let data = with_table(data, true, &entry(0x0200, 0x0002, &DER));
+        assert_eq!(check(&data), Ok(()));
+    }
+
+    #[test]
+    fn section_table_beyond_headers() {
+        let mut data = unsigned_image(true);
+        put_u32(&mut data, OPTIONAL_HEADER + 60, 0x180);
+        assert_eq!(
+            check(&data),
+            Err(LayoutViolation::SectionTableBeyondHeaders {
+                section_table_end: section_header(true, 2),
+                size_of_headers: 0x180
+            })
+        );
+    }
+
+    #[test]
+    fn headers_outside_file() {
+        let mut data = unsigned_image(true);
+        put_u32(&mut data, OPTIONAL_HEADER + 60, 0x800);
+        assert_eq!(
+            check(&data),
+            Err(LayoutViolation::HeadersOutsideFile { size_of_headers: 0x800, file_length: FILE_LENGTH })
+        );
+    }
+
+    #[test]
+    fn headers_overlap_section() {
+        // The shape of a signify sample: SizeOfHeaders 0x1000, first section at 0x400.
+        let mut data = unsigned_image(true);
+        put_u32(&mut data, OPTIONAL_HEADER + 60, 0x300);
+        assert_eq!(
+            check(&data),
+            Err(LayoutViolation::HeadersOverlapSection { index: 0, size_of_headers: 0x300, pointer_to_raw_data: 0x200 })
+        );
+    }
+
+    #[test]
+    fn section_outside_file() {
+        let mut data = unsigned_image(true);
+        place_section(&mut data, true, 1, 0x400, 0x300);
+        assert_eq!(
+            check(&data),
+            Err(LayoutViolation::SectionOutsideFile {
+                index: 1,
+                pointer_to_raw_data: 0x400,
+                size_of_raw_data: 0x300,
+                file_length: FILE_LENGTH
+            })
+        );
+        place_section(&mut data, true, 1, u32::MAX, 0x300);
+        assert_eq!(check(&data).unwrap_err().code(), "section_outside_file");
+    }
+
+    #[test]
+    fn overlapping_sections() {
+        let mut data = unsigned_image(true);
+        place_section(&mut data, true, 1, 0x300, 0x300);
+        assert_eq!(check(&data), Err(LayoutViolation::OverlappingSections { first: 0, second: 1, offset: 0x300 }));
+    }
+
+    #[test]
+    fn out_of_order_sections() {
+        let mut data = unsigned_image(true);
+        place_section(&mut data, true, 0, 0x400, 0x200);
+        place_section(&mut data, true, 1, 0x200, 0x200);
+        assert_eq!(check(&data), Err(LayoutViolation::OutOfOrderSections { first: 0, second: 1 }));
+    }
+
+    #[test]
+    fn gaps() {
+        let mut between = unsigned_image(true);
+        place_section(&mut between, true, 1, 0x500, 0x100);
+        assert_eq!(check(&between), Err(LayoutViolation::Gap { offset: 0x400, length: 0x100 }));
+
+        let mut after_headers = unsigned_image(true);
+        place_section(&mut after_headers, true, 0, 0x300, 0x100);
+        assert_eq!(check(&after_headers), Err(LayoutViolation::Gap { offset: 0x200, length: 0x100 }));
+    }
+
+    #[test]
+    fn section_overlaps_certificate_table() {
+        let mut data = signed_image(true);
+        let end = data.len() as u32;
+        set_table(&mut data, 0x500, end - 0x500);
+        assert_eq!(check(&data), Err(LayoutViolation::SectionOverlapsCertificateTable { index: 1 }));
+    }
+
+    #[test]
+    fn certificate_table_overlaps_headers() {
+        let mut data = signed_image(true);
+        set_table(&mut data, 0x100, 0x10);
+        assert_eq!(check(&data), Err(LayoutViolation::CertificateTableOverlapsHeaders { offset: 0x100 }));
+    }
+
+    #[test]
+    fn certificate_table_outside_file() {
+        let mut data = signed_image(true);
+        set_table(&mut data, FILE_LENGTH as u32, 0x100);
+        assert_eq!(
+            check(&data),
+            Err(LayoutViolation::CertificateTableOutsideFile {
+                offset: FILE_LENGTH,
+                size: 0x100,
+                file_length: FILE_LENGTH + 16
+            })
+        );
+        set_table(&mut data, u32::MAX, u32::MAX);
+        assert_eq!(check(&data).unwrap_err().code(), "certificate_table_outside_file");
+    }
+
+    #[test]
+    fn bytes_after_certificate_table() {
+        let mut data = signed_image(true);
+        data.extend_from_slice(&[0; 8]);
+        assert_eq!(check(&data), Err(LayoutViolation::BytesAfterCertificateTable { length: 8 }));
+    }
+
+    #[test]
+    fn every_violation_renders() {
+        let violations = [
+            LayoutViolation::SectionTableBeyondHeaders { section_table_end: 0x198, size_of_headers: 0x180 },
+            LayoutViolation::HeadersOutsideFile { size_of_headers: 0x800, file_length: 0x600 },
+            LayoutViolation::HeadersOverlapSection { index: 0, size_of_headers: 0x300, pointer_to_raw_data: 0x200 },
+            LayoutViolation::SectionOutsideFile { index: 1, pointer_to_raw_data: 0x400, size_of_raw_data: 0x300, file_length: 0x600 },
+            LayoutViolation::OverlappingSections { first: 0, second: 1, offset: 0x300 },
+            LayoutViolation::OutOfOrderSections { first: 0, second: 1 },
+            LayoutViolation::Gap { offset: 0x400, length: 0x100 },
+            LayoutViolation::SectionOverlapsCertificateTable { index: 1 },
+            LayoutViolation::CertificateTableOverlapsHeaders { offset: 0x100 },
+            LayoutViolation::CertificateTableOutsideFile { offset: 0x600, size: 0x100, file_length: 0x610 },
+            LayoutViolation::BytesAfterCertificateTable { length: 8 },
+        ];
+        let codes: Vec<_> = violations.iter().map(LayoutViolation::code).collect();
+        for (index, code) in codes.iter().enumerate() {
+            assert!(!codes[..index].contains(code), "duplicate code {code}");
+            assert!(code.bytes().all(|byte| byte.is_ascii_lowercase() || byte == b'_'), "{code}");
+        }
+        assert_eq!(violations[4].to_string(), "section 1 starts at 0x300, inside section 0");
+        assert_eq!(violations[6].to_string(), "0x100 bytes at 0x400 lie outside the headers and every section");
+        for violation in violations {
+            assert!(!violation.to_string().is_empty());
+        }
     }
 }
