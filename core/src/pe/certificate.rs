@@ -98,6 +98,9 @@ impl<'a> PeImage<'a> {
 /// Reads the entry at the start of `rest` (file offset `offset`) and returns it with its
 /// `dwLength` as a `usize`.
 fn read_entry(rest: &[u8], offset: usize) -> Result<(WinCertificate<'_>, usize), Error> {
+    if rest.len() < HEADER_SIZE {
+        return Err(Error::truncated(STRUCTURE, offset, HEADER_SIZE.saturating_sub(rest.len())));
+    }
     let mut header = Reader::new(rest, offset, STRUCTURE);
     let length = header.u32_le()?;
     let revision = header.u16_le()?;
@@ -217,4 +220,152 @@ fn der_element_length(content: &[u8], offset: usize) -> Result<usize, Error> {
 
     reader.skip(usize_from(length, STRUCTURE, "bCertificate length", offset)?)?;
     Ok(reader.position())
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::vec;
+
+    use super::*;
+    use crate::pe::test_image::*;
+
+    fn walk(table: &[u8]) -> Result<Vec<WinCertificate<'static>>, Error> {
+        let data = with_table(unsigned_image(true), true, table).leak();
+        PeImage::parse(data).unwrap().certificates()
+    }
+
+    fn field_error(table: &[u8]) -> (ErrorKind, usize) {
+        let error = walk(table).unwrap_err();
+        assert_eq!(error.structure, "WIN_CERTIFICATE");
+        (error.kind, error.offset - FILE_LENGTH)
+    }
+
+    fn guid_content(guid: Guid) -> Vec<u8> {
+        let mut content = guid.as_bytes().to_vec();
+        content.extend_from_slice(&DER);
+        content
+    }
+
+    #[test]
+    fn unsigned_image_has_none() {
+        let data = unsigned_image(false);
+        assert!(PeImage::parse(&data).unwrap().certificates().unwrap().is_empty());
+    }
+
+    #[test]
+    fn pkcs_signed_data_entry() {
+        let certificates = walk(&entry(0x0200, 0x0002, &DER)).unwrap();
+        assert_eq!(certificates.len(), 1);
+        let certificate = certificates[0];
+        assert_eq!(certificate.offset, FILE_LENGTH);
+        assert_eq!(certificate.length, 13);
+        assert_eq!(certificate.revision, WIN_CERT_REVISION_2_0);
+        assert_eq!(certificate.certificate_type, WIN_CERT_TYPE_PKCS_SIGNED_DATA);
+        assert_eq!(certificate.content, &DER);
+    }
+
+    #[test]
+    fn efi_guid_entry() {
+        let certificates = walk(&entry(0x0200, 0x0EF1, &guid_content(EFI_CERT_TYPE_PKCS7))).unwrap();
+        assert_eq!(certificates[0].certificate_type, WIN_CERT_TYPE_EFI_GUID);
+        assert_eq!(certificates[0].content, &DER);
+
+        let other = crate::uefi::guid::EFI_CERT_SHA256;
+        assert_eq!(field_error(&entry(0x0200, 0x0EF1, &guid_content(other))), (ErrorKind::Unsupported { field: "CertType" }, 8));
+    }
+
+    #[test]
+    fn several_entries_and_budget() {
+        let one = entry(0x0200, 0x0002, &DER);
+        assert_eq!(walk(&one.repeat(MAX_CERTIFICATES)).unwrap().len(), MAX_CERTIFICATES);
+        let (kind, offset) = field_error(&one.repeat(MAX_CERTIFICATES + 1));
+        assert_eq!(kind, ErrorKind::LimitExceeded { what: "WIN_CERTIFICATE entries", max: MAX_CERTIFICATES });
+        assert_eq!(offset, one.len() * MAX_CERTIFICATES);
+    }
+
+    #[test]
+    fn header_field_errors() {
+        assert_eq!(field_error(&entry(0x0100, 0x0002, &DER)), (ErrorKind::InvalidField { field: "wRevision" }, 4));
+        assert_eq!(field_error(&entry(0x0200, 0x0001, &DER)), (ErrorKind::Unsupported { field: "wCertificateType" }, 6));
+        assert_eq!(field_error(&entry(0x0200, 0x0004, &DER)), (ErrorKind::Unsupported { field: "wCertificateType" }, 6));
+    }
+
+    #[test]
+    fn length_errors() {
+        for length in [0u32, 7] {
+            let mut table = entry(0x0200, 0x0002, &DER);
+            table[..4].copy_from_slice(&length.to_le_bytes());
+            assert_eq!(field_error(&table), (ErrorKind::InvalidField { field: "dwLength" }, 0), "dwLength {length}");
+        }
+        // CVE-2019-14562: lengths near 2^32 must fail, not wrap the aligned offset.
+        for length in [17u32, 0xFFFF_FFF8, 0xFFFF_FFFF] {
+            let mut table = entry(0x0200, 0x0002, &DER);
+            table[..4].copy_from_slice(&length.to_le_bytes());
+            assert!(matches!(field_error(&table), (ErrorKind::Truncated { .. }, 0)), "dwLength {length:#x}");
+        }
+        let mut guid = entry(0x0200, 0x0EF1, &guid_content(EFI_CERT_TYPE_PKCS7));
+        guid[..4].copy_from_slice(&20u32.to_le_bytes());
+        assert_eq!(field_error(&guid), (ErrorKind::InvalidField { field: "dwLength" }, 0));
+    }
+
+    #[test]
+    fn padding_errors() {
+        let mut nonzero = entry(0x0200, 0x0002, &DER);
+        nonzero[14] = 1;
+        assert_eq!(field_error(&nonzero), (ErrorKind::InvalidField { field: "padding" }, 14));
+
+        // The table ends after dwLength, without the padding to 8 bytes.
+        let unpadded = &entry(0x0200, 0x0002, &DER)[..13];
+        assert!(matches!(field_error(unpadded), (ErrorKind::Truncated { .. }, 13)));
+
+        // Eight zero bytes after the entry read as a second entry with dwLength 0.
+        let mut extra = entry(0x0200, 0x0002, &DER);
+        extra.extend_from_slice(&[0; 8]);
+        assert_eq!(field_error(&extra), (ErrorKind::InvalidField { field: "dwLength" }, 16));
+
+        // Fewer than 8 bytes left for a header.
+        let mut short = entry(0x0200, 0x0002, &DER);
+        short.extend_from_slice(&[0; 4]);
+        assert!(matches!(field_error(&short), (ErrorKind::Truncated { .. }, 16)));
+    }
+
+    #[test]
+    fn bytes_after_der() {
+        // Zeros inside dwLength up to the 8-byte boundary are alignment.
+        let aligned = walk(&entry(0x0200, 0x0002, &[&DER[..], &[0, 0, 0]].concat())).unwrap();
+        assert_eq!(aligned[0].length, 16);
+        assert_eq!(aligned[0].content, &DER);
+
+        // CVE-2013-3900: a non-zero byte, or a whole 8 bytes of zeros, is appended data.
+        assert_eq!(field_error(&entry(0x0200, 0x0002, &[&DER[..], &[0, 0x80]].concat())), (ErrorKind::TrailingData, 14));
+        assert_eq!(field_error(&entry(0x0200, 0x0002, &[&DER[..], &[0; 11]].concat())), (ErrorKind::TrailingData, 13));
+    }
+
+    #[test]
+    fn der_errors() {
+        let cases: [(&str, Vec<u8>); 6] = [
+            ("tag", vec![0x31, 0x03, 0x02, 0x01, 0x00]),
+            ("indefinite length", vec![0x30, 0x80, 0x02, 0x01, 0x00, 0x00, 0x00]),
+            ("non-minimal short", vec![0x30, 0x81, 0x03, 0x02, 0x01, 0x00]),
+            ("leading zero", vec![0x30, 0x82, 0x00, 0x03, 0x02, 0x01, 0x00]),
+            ("five length bytes", vec![0x30, 0x85, 0x01, 0x00, 0x00, 0x00, 0x00]),
+            ("length past dwLength", vec![0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x00]),
+        ];
+        for (name, content) in cases {
+            assert!(walk(&entry(0x0200, 0x0002, &content)).is_err(), "{name}");
+        }
+        assert!(walk(&entry(0x0200, 0x0002, &[])).is_err(), "empty content");
+        let long = [&[0x30, 0x81, 0x80][..], &[0u8; 0x80]].concat();
+        assert_eq!(walk(&entry(0x0200, 0x0002, &long)).unwrap()[0].content.len(), 0x83);
+    }
+
+    #[test]
+    fn directory_outside_file() {
+        let mut data = signed_image(true);
+        put_u32(&mut data, security_directory(true) + 4, 0x100);
+        assert!(PeImage::parse(&data).unwrap().certificates().is_err());
+        put_u32(&mut data, security_directory(true), u32::MAX);
+        put_u32(&mut data, security_directory(true) + 4, u32::MAX);
+        assert!(PeImage::parse(&data).unwrap().certificates().is_err());
+    }
 }
