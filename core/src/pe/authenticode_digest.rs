@@ -116,6 +116,7 @@ impl PeImage<'_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation, reason = "test fixtures are far smaller than 4 GiB")]
 mod tests {
     use super::*;
     use crate::pe::test_image::*;

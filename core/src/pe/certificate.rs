@@ -223,6 +223,7 @@ fn der_element_length(content: &[u8], offset: usize) -> Result<usize, Error> {
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation, reason = "test fixtures are far smaller than 4 GiB")]
 mod tests {
     use alloc::vec;
 

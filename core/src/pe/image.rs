@@ -35,7 +35,7 @@ const SIZE_OF_HEADERS_OFFSET: usize = 60;
 const SIZE_OF_IMAGE_OFFSET: usize = 56;
 /// Offset of `Subsystem` in both optional header formats.
 const SUBSYSTEM_OFFSET: usize = 68;
-/// Offset of `NumberOfRvaAndSizes` in a PE32 optional header; the data directories follow it.
+/// Offset of `NumberOfRvaAndSizes` in a PE32 optional header. The data directories follow it.
 const PE32_RVA_COUNT_OFFSET: usize = 92;
 /// Offset of `NumberOfRvaAndSizes` in a PE32+ optional header.
 const PE32_PLUS_RVA_COUNT_OFFSET: usize = 108;
@@ -53,9 +53,9 @@ pub struct Section {
     pub size_of_raw_data: u32,
     /// `PointerToRawData`: file offset of those bytes.
     pub pointer_to_raw_data: u32,
-    /// `PointerToRelocations` (zero in images).
+    /// `PointerToRelocations` (normally zero in images; not checked).
     pub pointer_to_relocations: u32,
-    /// `NumberOfRelocations` (zero in images).
+    /// `NumberOfRelocations` (normally zero in images; not checked).
     pub number_of_relocations: u16,
     /// `Characteristics` flags.
     pub characteristics: u32,
@@ -64,12 +64,12 @@ pub struct Section {
 }
 
 impl Section {
-    /// The name without its NUL padding.
+    /// Returns the name without its NUL padding.
     pub fn trimmed_name(&self) -> &[u8] {
         trim_nul(&self.name)
     }
 
-    /// Whether the section has this name; trailing NULs on either side are ignored.
+    /// Returns whether the section has this name, ignoring trailing NULs on either side.
     pub fn has_name(&self, name: &[u8]) -> bool {
         self.trimmed_name() == trim_nul(name)
     }
@@ -369,6 +369,7 @@ fn read_section_table(data: &[u8], offset: usize, count: usize) -> Result<Vec<Se
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation, reason = "test fixtures are far smaller than 4 GiB")]
 mod tests {
     use super::*;
     use crate::pe::test_image::*;
@@ -413,7 +414,8 @@ mod tests {
     #[test]
     fn parse_rejects_unreadable_headers() {
         let base = unsigned_image(true);
-        let cases: [(&str, fn(&mut Vec<u8>), &str, &str); 7] = [
+        type Case = (&'static str, fn(&mut Vec<u8>), &'static str, &'static str);
+        let cases: [Case; 7] = [
             ("e_magic", |d| d[0] = b'Z', "IMAGE_DOS_HEADER", "e_magic"),
             ("e_lfanew", |d| put_u32(d, 0x3c, 0x10_0000), "IMAGE_DOS_HEADER", "e_lfanew"),
             ("signature", |d| d[NT_HEADERS + 2] = 1, "IMAGE_NT_HEADERS", "Signature"),

@@ -280,6 +280,7 @@ impl PeImage<'_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation, reason = "test fixtures are far smaller than 4 GiB")]
 mod tests {
     use alloc::string::ToString;
     use alloc::vec::Vec;
