@@ -1,5 +1,13 @@
 //! SBAT parsing and revocation against shim's published data: its own `.sbat` CSV, the canonical
 //! `SbatLevel` payloads, and an `SbatLevel` variable read from a real machine.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::panic,
+    reason = "test code, where a panic is a test failure"
+)]
 
 mod common;
 
@@ -58,12 +66,22 @@ fn level_payloads_parse() {
     assert_eq!(
         datestamps,
         [
-            "2021030218", "2022052400", "2022052400", "2022111500", "2023012900", "2023012950", "2023091900",
-            "2024010900", "2024040900", "2025021800", "2025051000",
+            "2021030218",
+            "2022052400",
+            "2022052400",
+            "2022111500",
+            "2023012900",
+            "2023012950",
+            "2023091900",
+            "2024010900",
+            "2024040900",
+            "2025021800",
+            "2025051000",
         ]
     );
 
-    let parsed: Vec<SbatLevel<'_>> = levels.iter().map(|payload| parse_sbat_level(payload.as_bytes()).unwrap()).collect();
+    let parsed: Vec<SbatLevel<'_>> =
+        levels.iter().map(|payload| parse_sbat_level(payload.as_bytes()).unwrap()).collect();
     assert!(parsed[0].entries.is_empty(), "the original level revokes nothing");
     // The same PROVENANCE row: 2024040900 is shim,4 grub,4 grub.peimage,2; 2025021800 is
     // shim,4 grub,5; the latest 2025051000 is shim,4 grub,5 grub.proxmox,2.

@@ -1,6 +1,14 @@
 //! Signature lists and signature databases read from real variables: shim's efivarfs dumps and
 //! Microsoft's published dbx updates. Expected values come from the corpus PROVENANCE.md rows
 //! named beside each test and from Microsoft's `dbx_info_msft_latest.json`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::panic,
+    reason = "test code, where a panic is a test failure"
+)]
 
 mod common;
 
@@ -15,6 +23,9 @@ const MICROSOFT_OWNER: &str = "77fa9abd-0359-4d32-bd60-28f4e78f784b";
 
 /// Owner GUID of the Windows SVN entries (authenticode PROVENANCE.md, DBXUpdate2024 row).
 const SVN_OWNER: &str = "9d132b6c-59d5-4388-ab1c-185cfcb2eb92";
+
+/// The `(type, entries)` pairs of a variable's lists, in order.
+type ListShape<'a> = &'a [(Guid, usize)];
 
 fn guid(text: &str) -> Guid {
     Guid::parse(text).expect("valid GUID literal")
@@ -50,7 +61,8 @@ fn efivars_db_lists() {
     assert_eq!(attributes, 0x27);
     let lists = parse_signature_lists(&data, 4).unwrap();
     let x509 = lists.iter().filter(|list| list.signature_type == EFI_CERT_X509).map(SignatureList::len).sum::<usize>();
-    let sha256 = lists.iter().filter(|list| list.signature_type == EFI_CERT_SHA256).map(SignatureList::len).sum::<usize>();
+    let sha256 =
+        lists.iter().filter(|list| list.signature_type == EFI_CERT_SHA256).map(SignatureList::len).sum::<usize>();
     assert_eq!(x509, 6);
     assert_eq!(sha256, 5);
     assert_eq!(lists.len(), 7);
@@ -106,7 +118,7 @@ fn efivars_dbx_lists() {
 fn efivars_key_variables() {
     // PROVENANCE efivars-1 row: KEK 2 X509, PK 1 X509, MokList 1 X509, MokListX 1 SHA256;
     // uefi PROVENANCE.md: PK, KEK attrs 0x27, MokList 0x03, *Default variants 0x06.
-    let cases: [(&str, u32, &[(Guid, usize)]); 6] = [
+    let cases: [(&str, u32, ListShape<'_>); 6] = [
         ("KEK-8be4df61-93ca-11d2-aa0d-00e098032b8c", 0x27, &[(EFI_CERT_X509, 1), (EFI_CERT_X509, 1)]),
         ("PK-8be4df61-93ca-11d2-aa0d-00e098032b8c", 0x27, &[(EFI_CERT_X509, 1)]),
         ("MokList-605dab50-e046-4300-abb6-3dd810dd8b23", 0x03, &[(EFI_CERT_X509, 1)]),
@@ -191,7 +203,8 @@ fn microsoft_dbx_holds_listed_shim() {
 #[test]
 fn microsoft_dbx_equals_json_x64_set() {
     // uefi PROVENANCE.md: the x64 hashes of dbx_info_msft_latest.json equal the amd64 .bin set.
-    let (Some(bytes), Some(json)) = (ms_file("dbx/DBXUpdate_amd64.bin"), ms_file("dbx/dbx_info_msft_latest.json")) else {
+    let (Some(bytes), Some(json)) = (ms_file("dbx/DBXUpdate_amd64.bin"), ms_file("dbx/dbx_info_msft_latest.json"))
+    else {
         return;
     };
     let json = String::from_utf8(json).unwrap();
@@ -219,7 +232,8 @@ fn microsoft_dbx_equals_json_x64_set() {
 fn microsoft_dbx2024_revokes_pca() {
     // uefi PROVENANCE.md, DBXUpdate2024.bin: ESL X509 x1 = Windows Production PCA 2011
     // (SigSize 1515, owner 77fa9abd…), ESL SHA256 x3 SVN entries (owner 9d132b6c-…).
-    let (Some(bytes), Some(pca)) = (ms_file("dbx/DBXUpdate2024.bin"), ms_file("certs/db_MicWinProPCA2011_2011-10-19.der"))
+    let (Some(bytes), Some(pca)) =
+        (ms_file("dbx/DBXUpdate2024.bin"), ms_file("certs/db_MicWinProPCA2011_2011-10-19.der"))
     else {
         return;
     };

@@ -92,7 +92,11 @@ fn split_rows<'a>(data: &'a [u8], structure: &'static str) -> Result<Vec<Row<'a>
             continue;
         }
         if rows.len() >= MAX_SBAT_ROWS {
-            return Err(Error::new(ErrorKind::LimitExceeded { what: "SBAT rows", max: MAX_SBAT_ROWS }, structure, line_offset));
+            return Err(Error::new(
+                ErrorKind::LimitExceeded { what: "SBAT rows", max: MAX_SBAT_ROWS },
+                structure,
+                line_offset,
+            ));
         }
         let text = core::str::from_utf8(line).map_err(|error| {
             Error::invalid(structure, "row (not UTF-8)", line_offset.saturating_add(error.valid_up_to()))
@@ -132,7 +136,11 @@ pub fn parse_sbat_section(data: &[u8]) -> Result<Vec<SbatEntry<'_>>, Error> {
 
     for row in &rows {
         if row.fields.len() > SECTION_COLUMNS {
-            return Err(Error::invalid(SECTION, "vendor_url (more than six columns)", field_offset(row, SECTION_COLUMNS)));
+            return Err(Error::invalid(
+                SECTION,
+                "vendor_url (more than six columns)",
+                field_offset(row, SECTION_COLUMNS),
+            ));
         }
         let field = |index: usize| row.fields.get(index).copied().unwrap_or_default();
         let component_name = field(0);

@@ -37,9 +37,7 @@ pub struct VendorCertificates<'a> {
 
 /// Returns the `size` bytes at `offset` of the section, or an error naming `field`.
 fn blob<'a>(section: &'a [u8], offset: usize, size: usize, field: &'static str) -> Result<&'a [u8], Error> {
-    let end = offset
-        .checked_add(size)
-        .ok_or(Error::new(ErrorKind::Overflow { field }, STRUCTURE, offset))?;
+    let end = offset.checked_add(size).ok_or(Error::new(ErrorKind::Overflow { field }, STRUCTURE, offset))?;
     section.get(offset..end).ok_or(Error::truncated(STRUCTURE, offset, size))
 }
 
@@ -128,7 +126,8 @@ mod tests {
 
     #[test]
     fn vendor_db_lists() {
-        let db = build_signature_list(EFI_CERT_X509, &[(OWNER, &CERTIFICATE), (OWNER, &[0x30, 0x02, 0x01, 0x00])]).unwrap();
+        let db =
+            build_signature_list(EFI_CERT_X509, &[(OWNER, &CERTIFICATE), (OWNER, &[0x30, 0x02, 0x01, 0x00])]).unwrap();
         let data = section(&db, &[], 0);
         let parsed = parse_vendor_cert_section(&data).unwrap();
         assert_eq!(parsed.authorized.len(), 2);

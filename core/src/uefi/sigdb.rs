@@ -94,7 +94,11 @@ impl SignatureDatabase {
     /// A list's `SignatureHeaderSize` bytes are not kept: every type UEFI defines has none.
     pub fn add_list(&mut self, list: &SignatureList<'_>) {
         for entry in list.entries() {
-            self.push(SignatureEntry { signature_type: list.signature_type, owner: entry.owner, data: entry.data.to_vec() });
+            self.push(SignatureEntry {
+                signature_type: list.signature_type,
+                owner: entry.owner,
+                data: entry.data.to_vec(),
+            });
         }
     }
 
@@ -104,7 +108,8 @@ impl SignatureDatabase {
     pub fn append_list(&mut self, list: &SignatureList<'_>) -> usize {
         let mut added: usize = 0;
         for entry in list.entries() {
-            let entry = SignatureEntry { signature_type: list.signature_type, owner: entry.owner, data: entry.data.to_vec() };
+            let entry =
+                SignatureEntry { signature_type: list.signature_type, owner: entry.owner, data: entry.data.to_vec() };
             if !self.contains_entry(&entry) {
                 self.push(entry);
                 added = added.saturating_add(1);
@@ -136,12 +141,7 @@ impl SignatureDatabase {
 
     fn push(&mut self, entry: SignatureEntry) {
         let position = self.entries.len();
-        self.index
-            .entry(entry.signature_type)
-            .or_default()
-            .entry(entry.data.clone())
-            .or_default()
-            .push(position);
+        self.index.entry(entry.signature_type).or_default().entry(entry.data.clone()).or_default().push(position);
         self.entries.push(entry);
     }
 
@@ -232,7 +232,9 @@ impl SignatureDatabase {
             let run = rest
                 .iter()
                 .take(max_entries)
-                .take_while(|entry| entry.signature_type == first.signature_type && entry.data.len() == first.data.len())
+                .take_while(|entry| {
+                    entry.signature_type == first.signature_type && entry.data.len() == first.data.len()
+                })
                 .count()
                 .max(1);
             let (run_entries, tail) = rest.split_at_checked(run).unwrap_or((rest, &[]));
@@ -342,12 +344,14 @@ mod tests {
     fn append_skips_duplicates() {
         let mut database = database_of(3);
         let digest = sha256_of(1);
-        let list = build_signature_list(EFI_CERT_SHA256, &[(OWNER, digest.as_bytes()), (OTHER_OWNER, digest.as_bytes())])
-            .unwrap();
+        let list =
+            build_signature_list(EFI_CERT_SHA256, &[(OWNER, digest.as_bytes()), (OTHER_OWNER, digest.as_bytes())])
+                .unwrap();
         let added = database.append_list(&parse_signature_lists(&list, 0).unwrap()[0]);
         assert_eq!(added, 1);
         assert_eq!(database.len(), 4);
-        let entry = SignatureEntry { signature_type: EFI_CERT_SHA256, owner: OTHER_OWNER, data: digest.as_bytes().to_vec() };
+        let entry =
+            SignatureEntry { signature_type: EFI_CERT_SHA256, owner: OTHER_OWNER, data: digest.as_bytes().to_vec() };
         assert!(database.contains_entry(&entry));
         assert!(!database.contains_entry(&SignatureEntry { signature_type: EFI_CERT_SHA1, ..entry }));
         // The first entry in database order wins for lookups.

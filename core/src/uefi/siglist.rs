@@ -355,7 +355,10 @@ mod tests {
         let lists = parse_signature_lists(&bytes, 0x100).unwrap();
         assert_eq!(lists.len(), 1);
         let list = lists[0];
-        assert_eq!((list.offset, list.signature_type, list.signature_size, list.len()), (0x100, EFI_CERT_SHA256, 48, 3));
+        assert_eq!(
+            (list.offset, list.signature_type, list.signature_size, list.len()),
+            (0x100, EFI_CERT_SHA256, 48, 3)
+        );
         let entries: Vec<_> = list.entries().collect();
         assert_eq!(entries.len(), 3);
         assert_eq!(entries[1].offset, 0x100 + 28 + 48);

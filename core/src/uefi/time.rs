@@ -50,10 +50,11 @@ pub struct EfiTime {
 impl EfiTime {
     /// Parses the 16 bytes at `offset` of `bytes`; errors report offsets in `bytes`.
     pub fn parse(bytes: &[u8], offset: usize) -> Result<Self, Error> {
-        let slice = bytes
-            .get(offset..)
-            .and_then(|rest| rest.get(..EFI_TIME_SIZE))
-            .ok_or(Error::truncated(STRUCTURE, offset, EFI_TIME_SIZE))?;
+        let slice = bytes.get(offset..).and_then(|rest| rest.get(..EFI_TIME_SIZE)).ok_or(Error::truncated(
+            STRUCTURE,
+            offset,
+            EFI_TIME_SIZE,
+        ))?;
         let mut reader = Reader::new(slice, offset, STRUCTURE);
         Ok(Self {
             year: reader.u16_le()?,
