@@ -38,7 +38,7 @@ fn efivar(name: &str) -> Option<(u32, Vec<u8>)> {
     Some((attributes, data.to_vec()))
 }
 
-/// Counts entries per (type, list) as `(type, entries)` pairs.
+/// Returns each list's `(type, entries)` pair.
 fn shape(lists: &[SignatureList<'_>]) -> Vec<(Guid, usize)> {
     lists.iter().map(|list| (list.signature_type, list.len())).collect()
 }

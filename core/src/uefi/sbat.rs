@@ -4,7 +4,7 @@
 //! A `.sbat` section is CSV text, one row per component:
 //! `component_name,component_generation,vendor_name,vendor_package_name,vendor_version,vendor_url`,
 //! the first row being `sbat,1,…` (the format version). The `SbatLevel` variable (GUID
-//! `605dab50-e046-4300-abb6-3dd810dd8b23`) holds `sbat,1,YYYYMMDDnn` and then
+//! `605dab50-e046-4300-abb6-3dd810dd8b23`) contains `sbat,1,YYYYMMDDnn` and then
 //! `component_name,minimum_generation` rows. shim refuses an image when one of its components
 //! appears in `SbatLevel` with a higher generation. Entry points: [`parse_sbat_section`],
 //! [`parse_sbat_level`] and [`check_sbat`].
@@ -128,8 +128,8 @@ fn field_offset(row: &Row<'_>, index: usize) -> usize {
 }
 
 /// Parses the raw data of a `.sbat` section. Parsing stops at the first NUL byte. Every row needs
-/// at least a component name and a generation and at most six columns; rows with fewer than six
-/// columns get empty vendor fields.
+/// at least a component name and a generation, and at most six columns. Rows with fewer than
+/// six columns get empty vendor fields.
 pub fn parse_sbat_section(data: &[u8]) -> Result<Vec<SbatEntry<'_>>, Error> {
     let rows = split_rows(data, SECTION)?;
     let mut entries = Vec::with_capacity(rows.len());

@@ -139,7 +139,8 @@ mod tests {
     fn empty_section_table() {
         let data = section(&[], &[], 0);
         let parsed = parse_vendor_cert_section(&data).unwrap();
-        assert!(parsed.authorized.is_empty() && parsed.deauthorized_lists.is_empty());
+        assert!(parsed.authorized.is_empty());
+        assert!(parsed.deauthorized_lists.is_empty());
     }
 
     #[test]

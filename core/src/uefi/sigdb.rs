@@ -52,7 +52,7 @@ pub struct SignatureDatabase {
     index: BTreeMap<Guid, DataIndex>,
 }
 
-/// The image-digest signature type for `algorithm`.
+/// Returns the image-digest signature type for `algorithm`.
 const fn image_digest_type(algorithm: HashAlgorithm) -> Guid {
     match algorithm {
         HashAlgorithm::Sha1 => EFI_CERT_SHA1,
@@ -62,7 +62,8 @@ const fn image_digest_type(algorithm: HashAlgorithm) -> Guid {
     }
 }
 
-/// The `EFI_CERT_X509_SHA*` (TBS hash) type for `algorithm`; UEFI defines none for SHA-1.
+/// Returns the `EFI_CERT_X509_SHA*` (TBS hash) type for `algorithm`, or `None` for SHA-1,
+/// which UEFI does not define.
 const fn tbs_hash_type(algorithm: HashAlgorithm) -> Option<Guid> {
     match algorithm {
         HashAlgorithm::Sha1 => None,
@@ -145,7 +146,7 @@ impl SignatureDatabase {
         self.entries.push(entry);
     }
 
-    /// The first entry (in database order) among `positions`.
+    /// Returns the entry among `positions` that comes first in database order.
     fn first_of(&self, positions: &[usize]) -> Option<&SignatureEntry> {
         positions.iter().min().and_then(|position| self.entries.get(*position))
     }
@@ -164,7 +165,7 @@ impl SignatureDatabase {
         self.first_of(positions)
     }
 
-    /// The `EFI_CERT_X509` entries in database order.
+    /// Iterates over the `EFI_CERT_X509` entries in database order.
     pub fn certificates(&self) -> impl Iterator<Item = &SignatureEntry> {
         self.entries.iter().filter(|entry| entry.signature_type == EFI_CERT_X509)
     }
@@ -187,14 +188,14 @@ impl SignatureDatabase {
         Some((entry, time))
     }
 
-    /// The hash algorithms for which the database holds at least one image-digest entry.
+    /// Iterates over the hash algorithms that have at least one image-digest entry.
     pub fn hash_algorithms(&self) -> impl Iterator<Item = HashAlgorithm> + '_ {
         HashAlgorithm::ALL
             .into_iter()
             .filter(|algorithm| self.index.get(&image_digest_type(*algorithm)).is_some_and(|map| !map.is_empty()))
     }
 
-    /// Whether the database holds an entry with the same type, owner and data.
+    /// Returns whether the database contains an entry with the same type, owner and data.
     pub fn contains_entry(&self, entry: &SignatureEntry) -> bool {
         let Some(positions) = self.index.get(&entry.signature_type).and_then(|map| map.get(entry.data.as_slice()))
         else {
@@ -203,17 +204,17 @@ impl SignatureDatabase {
         positions.iter().filter_map(|position| self.entries.get(*position)).any(|found| found.owner == entry.owner)
     }
 
-    /// Number of entries.
+    /// Returns the number of entries.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
-    /// Whether the database has no entries.
+    /// Returns whether the database has no entries.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
-    /// The entries in database order.
+    /// Iterates over the entries in database order.
     pub fn entries(&self) -> impl Iterator<Item = &SignatureEntry> {
         self.entries.iter()
     }

@@ -4,7 +4,7 @@
 //! An `EFI_SIGNATURE_LIST` is a 28-byte header (`SignatureType` GUID, `SignatureListSize`,
 //! `SignatureHeaderSize`, `SignatureSize`, all `u32` little-endian), `SignatureHeaderSize` bytes
 //! of header, then entries of `SignatureSize` bytes, each an owner GUID followed by the signature
-//! data. A variable holds zero or more lists back to back.
+//! data. A variable contains zero or more lists back to back.
 //!
 //! The checks follow EDK2's variable-write format check (`CheckSignatureListFormat`): a known
 //! type, `SignatureHeaderSize` 0, the type's exact `SignatureSize`, and no partial entry. Entry
@@ -110,8 +110,8 @@ impl<'a> SignatureList<'a> {
         self.entries.len().checked_div(self.entry_size).unwrap_or(0)
     }
 
-    /// Whether the list has no entries; never true for a list that [`parse_signature_lists`]
-    /// returned.
+    /// Returns whether the list has no entries, which is never the case for a list that
+    /// [`parse_signature_lists`] returned.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -141,7 +141,7 @@ pub fn signature_size_for(signature_type: Guid) -> Option<usize> {
     Some(size)
 }
 
-/// Whether UEFI 2.10 defines `signature_type` for signature lists.
+/// Returns whether UEFI 2.10 defines `signature_type` for signature lists.
 pub fn is_defined_signature_type(signature_type: Guid) -> bool {
     DEFINED_SIGNATURE_TYPES.contains(&signature_type)
 }
@@ -237,7 +237,7 @@ fn parse_one_list<'a>(reader: &mut Reader<'a>, options: &ParseOptions) -> Result
     let entries = reader.bytes(body_size)?;
     let list = SignatureList { offset, signature_type, header, signature_size, entries, entries_offset, entry_size };
 
-    // Step 4: every EFI_CERT_X509 entry holds exactly one DER certificate.
+    // Step 4: every EFI_CERT_X509 entry contains exactly one DER certificate.
     if signature_type == EFI_CERT_X509 {
         for entry in list.entries() {
             check_certificate_der(entry.data, entry.offset.saturating_add(SIGNATURE_OWNER_SIZE))?;

@@ -96,7 +96,7 @@ impl EfiTime {
         ]
     }
 
-    /// Whether all 16 bytes are zero (a revocation time of "always" in an `EFI_CERT_X509_SHA*`
+    /// Returns whether all 16 bytes are zero (a revocation time of "always" in an `EFI_CERT_X509_SHA*`
     /// entry).
     pub fn is_zero(&self) -> bool {
         self.to_bytes() == [0; EFI_TIME_SIZE]
