@@ -297,4 +297,12 @@ mod tests {
         let level = parse_sbat_level(b"sbat,1,2021030218\n").unwrap();
         assert!(matches!(check_sbat(&image, &level), SbatVerdict::Revoked { minimum_generation: 1, .. }));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parsers_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256)) {
+            let _ = parse_sbat_section(&bytes);
+            let _ = parse_sbat_level(&bytes);
+        }
+    }
 }

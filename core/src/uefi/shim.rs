@@ -162,4 +162,11 @@ mod tests {
         let data = section(&[0x01, 0x02, 0x03], &[], 0);
         assert!(parse_vendor_cert_section(&data).is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256)) {
+            let _ = parse_vendor_cert_section(&bytes);
+        }
+    }
 }
