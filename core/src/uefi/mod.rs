@@ -3,4 +3,7 @@
 pub mod guid;
 pub mod sbat;
 pub mod secureboot;
+pub mod shim;
+pub mod sigdb;
 pub mod siglist;
+pub mod time;
