@@ -200,7 +200,15 @@ pub fn parse_sbat_level(data: &[u8]) -> Result<SbatLevel<'_>, Error> {
 /// Whether the image has a `.sbat` section at all is the caller's check: shim refuses an image
 /// without one when `SbatLevel` is set.
 pub fn check_sbat(image_entries: &[SbatEntry<'_>], level: &SbatLevel<'_>) -> SbatVerdict {
-    let level_rows = core::iter::once((SBAT_COMPONENT, level.sbat_version)).chain(level.entries.iter().copied());
+    check_rows(image_entries, level.sbat_version, level.entries.iter().copied())
+}
+
+fn check_rows<'a>(
+    image_entries: &[SbatEntry<'_>],
+    sbat_version: u32,
+    level_entries: impl Iterator<Item = (&'a str, u32)>,
+) -> SbatVerdict {
+    let level_rows = core::iter::once((SBAT_COMPONENT, sbat_version)).chain(level_entries);
     for (component, minimum_generation) in level_rows {
         let revoked = image_entries
             .iter()
@@ -214,6 +222,34 @@ pub fn check_sbat(image_entries: &[SbatEntry<'_>], level: &SbatLevel<'_>) -> Sba
         }
     }
     SbatVerdict::Allowed
+}
+
+/// An `SbatLevel` that owns its contents, for a policy that outlives the payload bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SbatLevelOwned {
+    /// Generation of the `sbat` row.
+    pub sbat_version: u32,
+    /// The `YYYYMMDDnn` datestamp.
+    pub datestamp: String,
+    /// `(component_name, minimum_generation)` rows, in order.
+    pub entries: Vec<(String, u32)>,
+}
+
+impl SbatLevelOwned {
+    /// Parses an `SbatLevel` payload as [`parse_sbat_level`] does.
+    pub fn parse(data: &[u8]) -> Result<Self, Error> {
+        let level = parse_sbat_level(data)?;
+        Ok(Self {
+            sbat_version: level.sbat_version,
+            datestamp: level.datestamp.to_string(),
+            entries: level.entries.iter().map(|(name, generation)| (name.to_string(), *generation)).collect(),
+        })
+    }
+
+    /// Decides as [`check_sbat`] does.
+    pub fn check(&self, image_entries: &[SbatEntry<'_>]) -> SbatVerdict {
+        check_rows(image_entries, self.sbat_version, self.entries.iter().map(|(name, generation)| (name.as_str(), *generation)))
+    }
 }
 
 #[cfg(test)]

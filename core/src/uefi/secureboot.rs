@@ -554,7 +554,7 @@ impl SecureBootPolicy {
             Ok(entries) => entries,
             Err(error) => return Some(RefusalReason::SbatInvalid(Some(error))),
         };
-        match sbat::check_sbat(&entries, &level.as_level()) {
+        match level.check(&entries) {
             SbatVerdict::Allowed => None,
             SbatVerdict::Revoked { component, image_generation, minimum_generation } => {
                 Some(RefusalReason::SbatRevoked { component, image_generation, minimum_generation })
