@@ -233,7 +233,7 @@ pub fn verify_message(key: &PublicKey, scheme: SignatureScheme, message: &[u8], 
 /// Verifies `signature` over an already computed `digest`, which must be of the scheme's hash.
 ///
 /// Returns `Ok(false)` for a signature that does not verify, and `Err` when the key type does
-/// not match the scheme, the digest is of another hash, or the hash is too short for the curve.
+/// not match the scheme or the digest is of another hash.
 pub fn verify_prehashed(key: &PublicKey, scheme: SignatureScheme, digest: &Digest, signature: &[u8]) -> Result<bool, Error> {
     let structure = "signature";
     let hash = scheme.hash_algorithm();
@@ -256,21 +256,28 @@ pub fn verify_prehashed(key: &PublicKey, scheme: SignatureScheme, digest: &Diges
             let Ok(signature) = p256::ecdsa::Signature::from_der(signature) else {
                 return Ok(false);
             };
-            Ok(key.verify_prehash(hashed, &signature).is_ok())
+            Ok(key.verify_prehash(&left_padded::<32>(hashed), &signature).is_ok())
         }
         (PublicKey::P384(key), SignatureScheme::Ecdsa(_)) => {
             use p384::ecdsa::signature::hazmat::PrehashVerifier as _;
-            // ECDSA needs a hash of at least half the field size (24 bytes for P-384).
-            if hash == HashAlgorithm::Sha1 {
-                return Err(Error::new(ErrorKind::Unsupported { field: "hash for P-384" }, structure, 0));
-            }
             let Ok(signature) = p384::ecdsa::Signature::from_der(signature) else {
                 return Ok(false);
             };
-            Ok(key.verify_prehash(hashed, &signature).is_ok())
+            Ok(key.verify_prehash(&left_padded::<48>(hashed), &signature).is_ok())
         }
         _ => Err(Error::invalid(structure, "key type for the signature scheme", 0)),
     }
+}
+
+/// Left-pads a digest shorter than the curve order with zero bytes. ECDSA converts the digest
+/// to an integer (SEC 1 section 4.1.4 step 5), so leading zeros keep its value; the padding only
+/// satisfies the library's minimum prehash length (half the field size), which a SHA-1 digest on
+/// P-384 would miss. Longer digests pass unchanged and are truncated by the library.
+fn left_padded<const FIELD_BYTES: usize>(digest: &[u8]) -> alloc::vec::Vec<u8> {
+    let padding = FIELD_BYTES.saturating_sub(digest.len());
+    let mut padded = alloc::vec![0u8; padding];
+    padded.extend_from_slice(digest);
+    padded
 }
 
 fn pkcs1v15_padding(hash: HashAlgorithm) -> Pkcs1v15Sign {
