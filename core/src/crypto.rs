@@ -1,8 +1,8 @@
-//! Public keys and signature verification shared by Authenticode, authenticated variables and
-//! TPM quotes: RSASSA-PKCS1-v1_5 and RSASSA-PSS (RFC 8017 sections 8.1 and 8.2), ECDSA on P-256
-//! and P-384 (FIPS 186-5), keys read from an X.509 `SubjectPublicKeyInfo` (RFC 5280 section
-//! 4.1.2.7, RFC 3279 for RSA, RFC 5480 for elliptic curves), and signature algorithm identifiers
-//! (RFC 4055 for RSASSA-PSS, RFC 5758 for ECDSA).
+//! Public keys and signature verification, shared by Authenticode, authenticated variables and
+//! TPM quotes. Schemes: RSASSA-PKCS1-v1_5 and RSASSA-PSS (RFC 8017 sections 8.1 and 8.2), and
+//! ECDSA on P-256 and P-384 (FIPS 186-5). Keys come from an X.509 `SubjectPublicKeyInfo` (RFC
+//! 5280 section 4.1.2.7, RFC 3279 for RSA, RFC 5480 for elliptic curves). Signature algorithm
+//! identifiers follow RFC 4055 for RSASSA-PSS and RFC 5758 for ECDSA.
 //!
 //! Entry points: [`PublicKey::from_spki_der`], [`verify_message`] and [`verify_prehashed`].
 //!
@@ -69,7 +69,7 @@ pub enum SignatureScheme {
 }
 
 impl SignatureScheme {
-    /// The hash the scheme signs.
+    /// Returns the hash the scheme signs.
     pub const fn hash_algorithm(self) -> HashAlgorithm {
         match self {
             Self::RsaPkcs1v15(hash) | Self::RsaPss(hash) | Self::Ecdsa(hash) => hash,
@@ -269,10 +269,10 @@ pub fn verify_prehashed(key: &PublicKey, scheme: SignatureScheme, digest: &Diges
     }
 }
 
-/// Left-pads a digest shorter than the curve order with zero bytes. ECDSA converts the digest
-/// to an integer (SEC 1 section 4.1.4 step 5), so leading zeros keep its value; the padding only
-/// satisfies the library's minimum prehash length (half the field size), which a SHA-1 digest on
-/// P-384 would miss. Longer digests pass unchanged and are truncated by the library.
+/// Left-pads a digest shorter than the field size with zero bytes. ECDSA converts the digest to
+/// an integer (SEC 1 section 4.1.4 step 5), so leading zeros keep its value. The padding exists
+/// because the `ecdsa` crate requires a prehash of at least half the field size, which a SHA-1
+/// digest on P-384 misses. Longer digests pass unchanged and the crate truncates them.
 fn left_padded<const FIELD_BYTES: usize>(digest: &[u8]) -> alloc::vec::Vec<u8> {
     let padding = FIELD_BYTES.saturating_sub(digest.len());
     let mut padded = alloc::vec![0u8; padding];

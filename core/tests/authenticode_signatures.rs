@@ -1,6 +1,16 @@
 //! Authenticode signature parsing, signer checks and UEFI chain building against the corpus
 //! images. Expected values come from the corpus PROVENANCE.md rows named beside each test.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::panic,
+    clippy::cast_possible_truncation,
+    reason = "test code: a panic is a test failure"
+)]
+
 mod common;
 
 use common::{corpus_file, hex};
@@ -11,8 +21,8 @@ use trusted_launch::digest::HashAlgorithm;
 
 /// Returns the `bCertificate` DER of the first `WIN_CERTIFICATE` of a PE image, located by hand
 /// (e_lfanew at 0x3c, optional header magic, data directory 4), and its file offset. Signers
-/// such as signtool pad the entry to 8 bytes inside `dwLength`; the padding (at most 7 zero
-/// bytes) is cut here so that the parser sees exactly one DER element.
+/// such as signtool pad the entry to 8 bytes inside `dwLength`. This helper cuts that padding
+/// (at most 7 zero bytes) so that the parser receives exactly one DER element.
 fn embedded_signature(image: &[u8]) -> (Vec<u8>, usize) {
     let u16_at = |offset: usize| u16::from_le_bytes(image[offset..offset + 2].try_into().unwrap());
     let u32_at = |offset: usize| u32::from_le_bytes(image[offset..offset + 4].try_into().unwrap()) as usize;

@@ -1,7 +1,7 @@
-//! Certificate path building under the UEFI rules for `db`, `dbx` and `dbt` certificates
-//! (UEFI 2.10 section 32.5.3.3, as EDK2 implements it with OpenSSL's partial-chain mode):
-//! the anchor may be any certificate, not only a self-signed root; validity dates, extended key
-//! usage and key usage are not checked; each link is the child's signature verified with the
+//! Certificate path building under the UEFI rules for `db`, `dbx` and `dbt` certificates, as
+//! EDK2 implements them with OpenSSL's partial-chain mode (UEFI 2.10 section 32.5.3.3). The
+//! anchor may be any certificate, not only a self-signed root. Validity dates, extended key
+//! usage and key usage are not checked. Each link is the child's signature verified with the
 //! parent's key, where the parent's subject equals the child's issuer.
 //!
 //! Entry points: [`chain_to_anchor`] and [`tbs_hash`].
@@ -84,9 +84,8 @@ impl<'a> Search<'a> {
     /// are never added again, so the search cannot loop.
     fn extend(&mut self, path: &mut Vec<&'a CertificateEntry>) -> Option<Vec<Vec<u8>>> {
         let current = *path.last()?;
-        let Some(_) = self.usable_key(&current.certificate) else {
-            return None;
-        };
+        // A certificate with an explicit-parameter key ends this path (CVE-2020-0601).
+        self.usable_key(&current.certificate)?;
         if current.der == self.anchor_der {
             return Some(path.iter().map(|entry| entry.der.clone()).collect());
         }
@@ -126,8 +125,8 @@ impl<'a> Search<'a> {
         None
     }
 
-    /// The certificate's key, or `None` when it cannot verify; an explicit-parameter key is
-    /// remembered so that the outcome can name it.
+    /// Reads the certificate's key, or returns `None` when it cannot verify. An
+    /// explicit-parameter key is remembered so that the outcome can name it.
     fn usable_key(&mut self, certificate: &Certificate) -> Option<PublicKey> {
         match PublicKey::from_spki_owned(certificate.tbs_certificate().subject_public_key_info()) {
             Ok(key) => Some(key),
@@ -140,7 +139,8 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// Whether `parent_key` verifies the signature of `child`.
+    /// Checks whether `parent_key` verifies the signature of `child`, counting the check against
+    /// the budget.
     fn link_verifies(&mut self, child: &CertificateEntry, parent_key: &PublicKey) -> bool {
         if self.checks >= MAX_SIGNATURE_CHECKS {
             self.budget_exceeded = true;

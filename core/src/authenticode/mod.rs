@@ -1,8 +1,8 @@
-//! Authenticode signatures of PE/COFF images as UEFI Secure Boot checks them: parsing the PKCS#7
-//! `SignedData` (Microsoft "Windows Authenticode Portable Executable Signature Format"),
-//! checking the signer, building a certificate path to a `db`/`dbx`/`dbt` certificate under the
-//! UEFI rules (UEFI 2.10 section 32.5.3.3: partial chains, no validity dates, no extended key
-//! usage), and reading RFC 3161 timestamps.
+//! Authenticode signatures of PE/COFF images, checked as UEFI Secure Boot checks them. The
+//! module parses the PKCS#7 `SignedData` (Microsoft "Windows Authenticode Portable Executable
+//! Signature Format") and checks the signer. It builds a certificate path to a `db`, `dbx` or
+//! `dbt` certificate under the UEFI rules (UEFI 2.10 section 32.5.3.3: partial chains, no
+//! validity dates, no extended key usage), and reads RFC 3161 timestamps.
 //!
 //! Entry points: [`AuthenticodeSignature::parse`], [`verify_signer`], [`chain_to_anchor`].
 

@@ -43,7 +43,7 @@ pub(crate) struct CertificateEntry {
     pub(crate) der: Vec<u8>,
 }
 
-/// How the `SignerInfo` names its certificate (RFC 5652 section 5.3).
+/// The reference from a `SignerInfo` to its certificate (RFC 5652 section 5.3).
 #[derive(Clone, Debug)]
 pub(crate) enum SignerIdentifier {
     IssuerAndSerialNumber(cms::cert::IssuerAndSerialNumber),
@@ -60,14 +60,14 @@ pub(crate) struct RawAttribute {
 /// `signedAttrs` with the two attributes every signer must include (RFC 5652 section 5.3).
 #[derive(Clone, Debug)]
 pub(crate) struct SignedAttributes {
-    /// The original `[0] IMPLICIT` encoding; the signature covers it re-tagged as `SET OF`.
+    /// The original `[0] IMPLICIT` encoding. The signature covers it re-tagged as `SET OF`.
     pub(crate) der: Vec<u8>,
     pub(crate) content_type: ObjectIdentifier,
     pub(crate) message_digest: Vec<u8>,
 }
 
 impl SignedAttributes {
-    /// The bytes the signature covers: the attributes with the `SET OF` tag (RFC 5652 section
+    /// Builds the bytes the signature covers: the attributes with the `SET OF` tag (RFC 5652 section
     /// 5.4) in place of the implicit `[0]` tag.
     pub(crate) fn signed_bytes(&self) -> Vec<u8> {
         let mut bytes = self.der.clone();
@@ -176,7 +176,7 @@ impl SignedData {
         })
     }
 
-    /// The certificate the `SignerInfo` names, if the set contains it.
+    /// Finds the certificate the `SignerInfo` names, if the set contains it.
     pub(crate) fn signer_certificate(&self) -> Option<&CertificateEntry> {
         self.certificates.iter().find(|entry| match &self.signer.identifier {
             SignerIdentifier::IssuerAndSerialNumber(id) => {
@@ -352,7 +352,7 @@ pub(crate) fn hash_algorithm(algorithm: &AlgorithmIdentifierOwned, structure: &'
     HashAlgorithm::from_oid(&algorithm.oid).ok_or(Error::new(ErrorKind::Unsupported { field: "digestAlgorithm" }, structure, offset))
 }
 
-/// The `subjectKeyIdentifier` extension value (RFC 5280 section 4.2.1.2), if present.
+/// Reads the `subjectKeyIdentifier` extension value (RFC 5280 section 4.2.1.2), if present.
 fn subject_key_identifier(certificate: &Certificate) -> Option<Vec<u8>> {
     const OID_SUBJECT_KEY_IDENTIFIER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
     let extension = certificate.tbs_certificate().extensions()?.iter().find(|extension| extension.extn_id == OID_SUBJECT_KEY_IDENTIFIER)?;

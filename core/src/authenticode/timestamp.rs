@@ -1,5 +1,5 @@
 //! RFC 3161 timestamps in Authenticode signatures: the unsigned attribute
-//! `1.3.6.1.4.1.311.3.3.1` holds a `TimeStampToken` (RFC 3161 section 2.4.2), a CMS
+//! `1.3.6.1.4.1.311.3.3.1` contains a `TimeStampToken` (RFC 3161 section 2.4.2), a CMS
 //! `SignedData` over a `TSTInfo` whose `messageImprint` hashes the outer `SignerInfo.signature`.
 //! UEFI uses the time to decide whether a `dbx` certificate revocation with a time applies
 //! (UEFI 2.10 section 32.6.3.3, `dbt`).
@@ -105,9 +105,9 @@ impl Rfc3161Timestamp {
         (self.imprint_algorithm, &self.imprint)
     }
 
-    /// Verifies the timestamp against `anchor_der`, a `dbt` certificate: the imprint must be the
-    /// hash of the timed signature with exactly the imprint's algorithm and length; the token's
-    /// signer must verify (content type `id-ct-TSTInfo`); its certificate must chain to the
+    /// Verifies the timestamp against `anchor_der`, a `dbt` certificate. The imprint must be the
+    /// hash of the timed signature, with exactly the imprint's algorithm and length. The token's
+    /// signer must verify, with content type `id-ct-TSTInfo`. Its certificate must chain to the
     /// anchor under the same UEFI rules as image signers.
     pub fn verify(&self, anchor_der: &[u8]) -> Result<TimestampCheck, Error> {
         // EDK2 compared the imprint only when the lengths matched; an exact comparison of the

@@ -2,7 +2,7 @@
 //! bytes and their offsets, for the structures whose exact encoding is signed or hashed.
 //!
 //! Only the definite length form is accepted, in its minimal encoding, with lengths up to four
-//! bytes; tags must fit in one byte (tag numbers below 31). That covers every structure that
+//! bytes. Tags must fit in one byte (tag numbers below 31). That covers every structure that
 //! CMS, X.509 and Authenticode use. BER indefinite lengths are rejected.
 
 use crate::error::{Error, ErrorKind};
