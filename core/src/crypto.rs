@@ -111,18 +111,26 @@ impl SignatureScheme {
             o if o == OID_ECDSA_WITH_SHA256 => (Family::Ecdsa, Some(HashAlgorithm::Sha256)),
             o if o == OID_ECDSA_WITH_SHA384 => (Family::Ecdsa, Some(HashAlgorithm::Sha384)),
             o if o == OID_ECDSA_WITH_SHA512 => (Family::Ecdsa, Some(HashAlgorithm::Sha512)),
-            _ => return Err(Error::new(ErrorKind::Unsupported { field: "signatureAlgorithm" }, ALGORITHM_IDENTIFIER, offset)),
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Unsupported { field: "signatureAlgorithm" },
+                    ALGORITHM_IDENTIFIER,
+                    offset,
+                ));
+            }
         };
 
-        // RFC 4055 section 5 allows NULL or absent parameters for the RSA OIDs; RFC 5758
-        // section 3.2 says absent for ECDSA, but NULL is common in real signatures.
+        // RFC 4055 section 5 allows NULL or absent parameters for the RSA OIDs. RFC 5758
+        // section 3.2 requires absent parameters for ECDSA, but real signatures often carry NULL.
         if parameters.is_some_and(|value| value.tag() != Tag::Null) {
             return Err(Error::invalid(ALGORITHM_IDENTIFIER, "parameters", offset));
         }
 
-        let hash = digest_algorithm
-            .or(named_hash)
-            .ok_or(Error::invalid(ALGORITHM_IDENTIFIER, "algorithm (no hash named)", offset))?;
+        let hash = digest_algorithm.or(named_hash).ok_or(Error::invalid(
+            ALGORITHM_IDENTIFIER,
+            "algorithm (no hash named)",
+            offset,
+        ))?;
         Ok(match family {
             Family::Rsa => Self::RsaPkcs1v15(hash),
             Family::Ecdsa => Self::Ecdsa(hash),
@@ -144,8 +152,11 @@ fn pss_hash(parameters: Option<AnyRef<'_>>, offset: usize) -> Result<HashAlgorit
     let parameters = rsa::pkcs1::RsaPssParams::<der::Any>::from_der(&encoded)
         .map_err(|_| Error::invalid(structure, "parameters", offset))?;
 
-    let hash = HashAlgorithm::from_oid(&parameters.hash.oid)
-        .ok_or(Error::new(ErrorKind::Unsupported { field: "hashAlgorithm" }, structure, offset))?;
+    let hash = HashAlgorithm::from_oid(&parameters.hash.oid).ok_or(Error::new(
+        ErrorKind::Unsupported { field: "hashAlgorithm" },
+        structure,
+        offset,
+    ))?;
     let mgf_hash = parameters.mask_gen.parameters.as_ref().map(|inner| inner.oid);
     if parameters.mask_gen.oid != OID_MGF1 || mgf_hash != Some(hash.oid()) {
         return Err(Error::new(ErrorKind::Unsupported { field: "maskGenAlgorithm" }, structure, offset));
@@ -195,12 +206,12 @@ impl PublicKey {
         let curve = named_curve(spki.algorithm.parameters)?;
         let point = spki.subject_public_key.as_bytes().ok_or(Error::invalid(SPKI, "subjectPublicKey", 0))?;
         if curve == OID_SECP256R1 {
-            let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
-                .map_err(|_| Error::invalid(SPKI, "ECPoint", 0))?;
+            let key =
+                p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| Error::invalid(SPKI, "ECPoint", 0))?;
             Ok(Self::P256(key))
         } else if curve == OID_SECP384R1 {
-            let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
-                .map_err(|_| Error::invalid(SPKI, "ECPoint", 0))?;
+            let key =
+                p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| Error::invalid(SPKI, "ECPoint", 0))?;
             Ok(Self::P384(key))
         } else {
             Err(Error::new(ErrorKind::Unsupported { field: "namedCurve" }, SPKI, 0))
@@ -225,7 +236,12 @@ fn named_curve(parameters: Option<AnyRef<'_>>) -> Result<ObjectIdentifier, Error
 ///
 /// Returns `Ok(false)` for a signature that does not verify (including a malformed ECDSA
 /// signature encoding), and `Err` when the key cannot be used with the scheme.
-pub fn verify_message(key: &PublicKey, scheme: SignatureScheme, message: &[u8], signature: &[u8]) -> Result<bool, Error> {
+pub fn verify_message(
+    key: &PublicKey,
+    scheme: SignatureScheme,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<bool, Error> {
     let digest = scheme.hash_algorithm().hash(message);
     verify_prehashed(key, scheme, &digest, signature)
 }
@@ -234,7 +250,12 @@ pub fn verify_message(key: &PublicKey, scheme: SignatureScheme, message: &[u8], 
 ///
 /// Returns `Ok(false)` for a signature that does not verify, and `Err` when the key type does
 /// not match the scheme or the digest is of another hash.
-pub fn verify_prehashed(key: &PublicKey, scheme: SignatureScheme, digest: &Digest, signature: &[u8]) -> Result<bool, Error> {
+pub fn verify_prehashed(
+    key: &PublicKey,
+    scheme: SignatureScheme,
+    digest: &Digest,
+    signature: &[u8],
+) -> Result<bool, Error> {
     let structure = "signature";
     let hash = scheme.hash_algorithm();
     if digest.algorithm() != hash {
@@ -243,7 +264,9 @@ pub fn verify_prehashed(key: &PublicKey, scheme: SignatureScheme, digest: &Diges
     let hashed = digest.as_bytes();
 
     match (key, scheme) {
-        (PublicKey::Rsa(key), SignatureScheme::RsaPkcs1v15(_)) => Ok(key.verify(pkcs1v15_padding(hash), hashed, signature).is_ok()),
+        (PublicKey::Rsa(key), SignatureScheme::RsaPkcs1v15(_)) => {
+            Ok(key.verify(pkcs1v15_padding(hash), hashed, signature).is_ok())
+        }
         (PublicKey::Rsa(key), SignatureScheme::RsaPss(_)) => Ok(match hash {
             HashAlgorithm::Sha1 => key.verify(pss_padding::<Sha1>(), hashed, signature),
             HashAlgorithm::Sha256 => key.verify(pss_padding::<Sha256>(), hashed, signature),
@@ -304,8 +327,8 @@ mod tests {
         // SubjectPublicKeyInfo whose ECParameters is a SEQUENCE (specifiedCurve); the contents
         // do not matter because the tag alone selects the explicit form.
         let der = [
-            0x30, 0x13, 0x30, 0x0e, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x30, 0x03, 0x02, 0x01,
-            0x01, 0x03, 0x01, 0x00,
+            0x30, 0x13, 0x30, 0x0e, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x30, 0x03, 0x02, 0x01, 0x01,
+            0x03, 0x01, 0x00,
         ];
         let error = PublicKey::from_spki_der(&der).unwrap_err();
         assert_eq!(error.kind, ErrorKind::ExplicitEcParameters);

@@ -16,7 +16,9 @@ mod common;
 use common::{corpus_file, hex};
 use proptest::prelude::*;
 use trusted_launch::ErrorKind;
-use trusted_launch::authenticode::{AuthenticodeSignature, ChainOutcome, SignerCheck, chain_to_anchor, tbs_hash, verify_signer};
+use trusted_launch::authenticode::{
+    AuthenticodeSignature, ChainOutcome, SignerCheck, chain_to_anchor, tbs_hash, verify_signer,
+};
 use trusted_launch::digest::HashAlgorithm;
 
 /// Returns the `bCertificate` DER of the first `WIN_CERTIFICATE` of a PE image, located by hand
@@ -61,7 +63,12 @@ fn signature_of(corpus_path: &str) -> Option<(AuthenticodeSignature, Vec<u8>)> {
 /// Decodes the first PEM block of `text` (test helper; standard base64 alphabet).
 fn pem(text: &[u8]) -> Vec<u8> {
     let text = std::str::from_utf8(text).unwrap();
-    let body: String = text.lines().skip_while(|line| !line.starts_with("-----BEGIN")).skip(1).take_while(|line| !line.starts_with("-----END")).collect();
+    let body: String = text
+        .lines()
+        .skip_while(|line| !line.starts_with("-----BEGIN"))
+        .skip(1)
+        .take_while(|line| !line.starts_with("-----END"))
+        .collect();
     let value = |c: u8| match c {
         b'A'..=b'Z' => c - b'A',
         b'a'..=b'z' => c - b'a' + 26,
@@ -80,7 +87,13 @@ fn pem(text: &[u8]) -> Vec<u8> {
 }
 
 fn replace_first(haystack: &mut [u8], needle: &[u8], occurrence: usize, replacement: &[u8]) {
-    let position = haystack.windows(needle.len()).enumerate().filter(|(_, window)| *window == needle).nth(occurrence).expect("needle").0;
+    let position = haystack
+        .windows(needle.len())
+        .enumerate()
+        .filter(|(_, window)| *window == needle)
+        .nth(occurrence)
+        .expect("needle")
+        .0;
     haystack[position..position + replacement.len()].copy_from_slice(replacement);
 }
 
@@ -224,7 +237,10 @@ fn curveball_rejected_for_explicit_parameters() {
 #[test]
 fn detached_pem_digest_algorithms() {
     // PROVENANCE vthib rows sig.pem (digest_alg sha1) and microsoft.pem (digest_alg sha256), both Valid.
-    for (path, algorithm) in [("vthib-authenticode-parser/sig.pem", HashAlgorithm::Sha1), ("vthib-authenticode-parser/microsoft.pem", HashAlgorithm::Sha256)] {
+    for (path, algorithm) in [
+        ("vthib-authenticode-parser/sig.pem", HashAlgorithm::Sha1),
+        ("vthib-authenticode-parser/microsoft.pem", HashAlgorithm::Sha256),
+    ] {
         let Some(text) = corpus_file("authenticode", path) else { return };
         let signature = AuthenticodeSignature::parse(&pem(&text), 0).unwrap_or_else(|error| panic!("{path}: {error}"));
         assert_eq!(signature.digest_algorithm(), algorithm, "{path}");

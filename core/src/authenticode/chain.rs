@@ -53,9 +53,14 @@ pub fn chain_to_anchor(signature: &AuthenticodeSignature, anchor_der: &[u8]) -> 
 }
 
 /// [`chain_to_anchor`] for any certificate set and signer certificate.
-pub(crate) fn chain_certificates(set: &[CertificateEntry], signer: &CertificateEntry, anchor_der: &[u8]) -> Result<ChainOutcome, Error> {
+pub(crate) fn chain_certificates(
+    set: &[CertificateEntry],
+    signer: &CertificateEntry,
+    anchor_der: &[u8],
+) -> Result<ChainOutcome, Error> {
     let anchor = Certificate::from_der(anchor_der).map_err(|error| Error::from_der(error, "anchor Certificate", 0))?;
-    let mut search = Search { set, anchor: &anchor, anchor_der, checks: 0, explicit_parameters: false, budget_exceeded: false };
+    let mut search =
+        Search { set, anchor: &anchor, anchor_der, checks: 0, explicit_parameters: false, budget_exceeded: false };
 
     let mut path = alloc::vec![signer];
     if let Some(found) = search.extend(&mut path) {
@@ -107,7 +112,9 @@ impl<'a> Search<'a> {
 
         let set = self.set;
         for candidate in set {
-            if candidate.certificate.tbs_certificate().subject() != issuer || path.iter().any(|entry| entry.der == candidate.der) {
+            if candidate.certificate.tbs_certificate().subject() != issuer
+                || path.iter().any(|entry| entry.der == candidate.der)
+            {
                 continue;
             }
             let Some(key) = self.usable_key(&candidate.certificate) else {
@@ -148,7 +155,8 @@ impl<'a> Search<'a> {
         }
         self.checks = self.checks.saturating_add(1);
 
-        let Ok(scheme) = SignatureScheme::from_algorithm_identifier(child.certificate.signature_algorithm(), None, 0) else {
+        let Ok(scheme) = SignatureScheme::from_algorithm_identifier(child.certificate.signature_algorithm(), None, 0)
+        else {
             return false;
         };
         let Ok(tbs) = tbs_certificate(&child.der) else {

@@ -14,7 +14,9 @@ mod timestamp;
 mod tlv;
 
 pub use chain::{ChainOutcome, MAX_CHAIN_DEPTH, chain_to_anchor, tbs_hash};
-pub use signature::{AuthenticodeSignature, MAX_NESTED_SIGNATURES, MAX_NESTING_DEPTH, OID_SPC_INDIRECT_DATA, OID_SPC_NESTED_SIGNATURE};
+pub use signature::{
+    AuthenticodeSignature, MAX_NESTED_SIGNATURES, MAX_NESTING_DEPTH, OID_SPC_INDIRECT_DATA, OID_SPC_NESTED_SIGNATURE,
+};
 pub use signed_data::{MAX_CERTIFICATES, OID_CONTENT_TYPE, OID_MESSAGE_DIGEST, OID_SIGNED_DATA};
 pub use signer::{SignerCheck, verify_signer};
 pub use timestamp::{OID_RFC3161_COUNTERSIGNATURE, OID_TST_INFO, Rfc3161Timestamp, TimestampCheck};

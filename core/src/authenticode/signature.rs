@@ -67,19 +67,37 @@ impl AuthenticodeSignature {
         let (content_algorithm, image_digest) = parse_indirect_data(&signed_data.content, signed_data.content_offset)?;
 
         let [set_algorithm] = signed_data.digest_algorithms.as_slice() else {
-            return Err(Error::invalid("SignedData", "digestAlgorithms (not exactly one)", signed_data.digest_algorithms_offset));
+            return Err(Error::invalid(
+                "SignedData",
+                "digestAlgorithms (not exactly one)",
+                signed_data.digest_algorithms_offset,
+            ));
         };
-        let set_algorithm = signed_data::hash_algorithm(set_algorithm, "SignedData", signed_data.digest_algorithms_offset)?;
+        let set_algorithm =
+            signed_data::hash_algorithm(set_algorithm, "SignedData", signed_data.digest_algorithms_offset)?;
         let signer = &signed_data.signer;
-        let signer_algorithm = signed_data::hash_algorithm(&signer.digest_algorithm, "SignerInfo", signer.digest_algorithm_offset)?;
+        let signer_algorithm =
+            signed_data::hash_algorithm(&signer.digest_algorithm, "SignerInfo", signer.digest_algorithm_offset)?;
         if signer_algorithm != set_algorithm {
-            return Err(Error::invalid("SignerInfo", "digestAlgorithm (differs from SignedData.digestAlgorithms)", signer.digest_algorithm_offset));
+            return Err(Error::invalid(
+                "SignerInfo",
+                "digestAlgorithm (differs from SignedData.digestAlgorithms)",
+                signer.digest_algorithm_offset,
+            ));
         }
         if content_algorithm != set_algorithm {
-            return Err(Error::invalid(SPC_INDIRECT_DATA_CONTENT, "digestAlgorithm (differs from SignedData.digestAlgorithms)", signed_data.content_offset));
+            return Err(Error::invalid(
+                SPC_INDIRECT_DATA_CONTENT,
+                "digestAlgorithm (differs from SignedData.digestAlgorithms)",
+                signed_data.content_offset,
+            ));
         }
         if image_digest.len() != set_algorithm.output_size() {
-            return Err(Error::invalid(SPC_INDIRECT_DATA_CONTENT, "digest (length differs from the algorithm's)", signed_data.content_offset));
+            return Err(Error::invalid(
+                SPC_INDIRECT_DATA_CONTENT,
+                "digest (length differs from the algorithm's)",
+                signed_data.content_offset,
+            ));
         }
 
         let certificates = signed_data.certificates.iter().map(|entry| entry.certificate.clone()).collect();
@@ -150,11 +168,19 @@ impl AuthenticodeSignature {
         let mut nested = Vec::new();
         for (der, offset) in values {
             if nested.len() >= MAX_NESTED_SIGNATURES {
-                return Err(Error::new(ErrorKind::LimitExceeded { what: "nested signatures", max: MAX_NESTED_SIGNATURES }, "unsignedAttrs", *offset));
+                return Err(Error::new(
+                    ErrorKind::LimitExceeded { what: "nested signatures", max: MAX_NESTED_SIGNATURES },
+                    "unsignedAttrs",
+                    *offset,
+                ));
             }
             let depth = self.depth.saturating_add(1);
             if depth > MAX_NESTING_DEPTH {
-                return Err(Error::new(ErrorKind::LimitExceeded { what: "levels of nested signatures", max: MAX_NESTING_DEPTH }, "unsignedAttrs", *offset));
+                return Err(Error::new(
+                    ErrorKind::LimitExceeded { what: "levels of nested signatures", max: MAX_NESTING_DEPTH },
+                    "unsignedAttrs",
+                    *offset,
+                ));
             }
             nested.push(Self::parse_at_depth(der, *offset, depth)?);
         }
@@ -169,8 +195,12 @@ impl AuthenticodeSignature {
             return (tbs.subject().to_string(), tbs.issuer().to_string(), serial_text(tbs.serial_number().as_bytes()));
         }
         match &self.signed_data.signer.identifier {
-            signed_data::SignerIdentifier::IssuerAndSerialNumber(id) => (String::new(), id.issuer.to_string(), serial_text(id.serial_number.as_bytes())),
-            signed_data::SignerIdentifier::SubjectKeyIdentifier(key_id) => (String::new(), String::new(), serial_text(key_id)),
+            signed_data::SignerIdentifier::IssuerAndSerialNumber(id) => {
+                (String::new(), id.issuer.to_string(), serial_text(id.serial_number.as_bytes()))
+            }
+            signed_data::SignerIdentifier::SubjectKeyIdentifier(key_id) => {
+                (String::new(), String::new(), serial_text(key_id))
+            }
         }
     }
 }

@@ -6,8 +6,8 @@
 
 use alloc::vec::Vec;
 
-use der::{Decode, Tagged};
 use der::asn1::ObjectIdentifier;
+use der::{Decode, Tagged};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
 
@@ -183,7 +183,9 @@ impl SignedData {
                 let tbs = entry.certificate.tbs_certificate();
                 *tbs.issuer() == id.issuer && *tbs.serial_number() == id.serial_number
             }
-            SignerIdentifier::SubjectKeyIdentifier(key_id) => subject_key_identifier(&entry.certificate).as_deref() == Some(key_id.as_slice()),
+            SignerIdentifier::SubjectKeyIdentifier(key_id) => {
+                subject_key_identifier(&entry.certificate).as_deref() == Some(key_id.as_slice())
+            }
         })
     }
 }
@@ -196,7 +198,8 @@ fn parse_signer_info(signer: &Tlv<'_>) -> Result<SignerInfo, Error> {
     let sid = fields.next()?;
     let identifier = match sid.tag {
         tag::SEQUENCE => SignerIdentifier::IssuerAndSerialNumber(
-            cms::cert::IssuerAndSerialNumber::from_der(sid.raw).map_err(|error| Error::from_der(error, SIGNER_INFO, sid.offset))?,
+            cms::cert::IssuerAndSerialNumber::from_der(sid.raw)
+                .map_err(|error| Error::from_der(error, SIGNER_INFO, sid.offset))?,
         ),
         tag::CONTEXT_0_PRIMITIVE => SignerIdentifier::SubjectKeyIdentifier(sid.value.to_vec()),
         _ => return Err(Error::invalid(SIGNER_INFO, "sid", sid_offset)),
@@ -271,7 +274,11 @@ fn attributes(element: &Tlv<'_>) -> Result<Vec<RawAttribute>, Error> {
     let mut list = Vec::new();
     while !reader.is_empty() {
         if list.len() >= MAX_ATTRIBUTES {
-            return Err(Error::new(ErrorKind::LimitExceeded { what: "attributes", max: MAX_ATTRIBUTES }, ATTRIBUTE, reader.offset()));
+            return Err(Error::new(
+                ErrorKind::LimitExceeded { what: "attributes", max: MAX_ATTRIBUTES },
+                ATTRIBUTE,
+                reader.offset(),
+            ));
         }
         let attribute = reader.expect(tag::SEQUENCE, "Attribute")?;
         let mut fields = attribute.children(ATTRIBUTE);
@@ -305,14 +312,19 @@ fn certificate_set(set: &Tlv<'_>) -> Result<Vec<CertificateEntry>, Error> {
     let mut count = 0usize;
     while !reader.is_empty() {
         if count >= MAX_CERTIFICATES {
-            return Err(Error::new(ErrorKind::LimitExceeded { what: "certificates", max: MAX_CERTIFICATES }, SIGNED_DATA, reader.offset()));
+            return Err(Error::new(
+                ErrorKind::LimitExceeded { what: "certificates", max: MAX_CERTIFICATES },
+                SIGNED_DATA,
+                reader.offset(),
+            ));
         }
         count = count.saturating_add(1);
         let element = reader.next()?;
         if element.tag != tag::SEQUENCE {
             continue;
         }
-        let certificate = Certificate::from_der(element.raw).map_err(|error| Error::from_der(error, "Certificate", element.offset))?;
+        let certificate = Certificate::from_der(element.raw)
+            .map_err(|error| Error::from_der(error, "Certificate", element.offset))?;
         certificates.push(CertificateEntry { certificate, der: element.raw.to_vec() });
     }
     Ok(certificates)
@@ -335,27 +347,43 @@ fn algorithm_set(set: &Tlv<'_>) -> Result<Vec<AlgorithmIdentifierOwned>, Error> 
     Ok(algorithms)
 }
 
-pub(crate) fn algorithm_identifier(element: &Tlv<'_>, structure: &'static str) -> Result<AlgorithmIdentifierOwned, Error> {
+pub(crate) fn algorithm_identifier(
+    element: &Tlv<'_>,
+    structure: &'static str,
+) -> Result<AlgorithmIdentifierOwned, Error> {
     AlgorithmIdentifierOwned::from_der(element.raw).map_err(|error| Error::from_der(error, structure, element.offset))
 }
 
 pub(crate) fn object_identifier(element: &Tlv<'_>, structure: &'static str) -> Result<ObjectIdentifier, Error> {
-    ObjectIdentifier::from_bytes(element.value).map_err(|_| Error::invalid(structure, "OBJECT IDENTIFIER", element.offset))
+    ObjectIdentifier::from_bytes(element.value)
+        .map_err(|_| Error::invalid(structure, "OBJECT IDENTIFIER", element.offset))
 }
 
 /// The hash algorithm of a digest `AlgorithmIdentifier`, whose parameters must be NULL or absent
 /// (RFC 5754 section 2).
-pub(crate) fn hash_algorithm(algorithm: &AlgorithmIdentifierOwned, structure: &'static str, offset: usize) -> Result<HashAlgorithm, Error> {
+pub(crate) fn hash_algorithm(
+    algorithm: &AlgorithmIdentifierOwned,
+    structure: &'static str,
+    offset: usize,
+) -> Result<HashAlgorithm, Error> {
     if algorithm.parameters.as_ref().is_some_and(|parameters| parameters.tag() != der::Tag::Null) {
         return Err(Error::invalid(structure, "digestAlgorithm parameters", offset));
     }
-    HashAlgorithm::from_oid(&algorithm.oid).ok_or(Error::new(ErrorKind::Unsupported { field: "digestAlgorithm" }, structure, offset))
+    HashAlgorithm::from_oid(&algorithm.oid).ok_or(Error::new(
+        ErrorKind::Unsupported { field: "digestAlgorithm" },
+        structure,
+        offset,
+    ))
 }
 
 /// Reads the `subjectKeyIdentifier` extension value (RFC 5280 section 4.2.1.2), if present.
 fn subject_key_identifier(certificate: &Certificate) -> Option<Vec<u8>> {
     const OID_SUBJECT_KEY_IDENTIFIER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
-    let extension = certificate.tbs_certificate().extensions()?.iter().find(|extension| extension.extn_id == OID_SUBJECT_KEY_IDENTIFIER)?;
+    let extension = certificate
+        .tbs_certificate()
+        .extensions()?
+        .iter()
+        .find(|extension| extension.extn_id == OID_SUBJECT_KEY_IDENTIFIER)?;
     let inner = tlv::single(extension.extn_value.as_bytes(), 0, "SubjectKeyIdentifier").ok()?;
     (inner.tag == tag::OCTET_STRING).then(|| inner.value.to_vec())
 }

@@ -48,13 +48,20 @@ pub fn verify_signer(signature: &AuthenticodeSignature) -> Result<SignerCheck, E
 }
 
 /// Checks the signer of any parsed `SignedData` whose content type must be `content_type`.
-pub(crate) fn verify_signed_data(signed_data: &SignedData, content_type: ObjectIdentifier) -> Result<SignerCheck, Error> {
+pub(crate) fn verify_signed_data(
+    signed_data: &SignedData,
+    content_type: ObjectIdentifier,
+) -> Result<SignerCheck, Error> {
     let signer = &signed_data.signer;
     if signed_data.content_type != content_type {
         return Ok(SignerCheck::ContentTypeMismatch);
     }
     let hash = signed_data::hash_algorithm(&signer.digest_algorithm, "SignerInfo", signer.digest_algorithm_offset)?;
-    let scheme = SignatureScheme::from_algorithm_identifier(&signer.signature_algorithm, Some(hash), signer.signature_algorithm_offset)?;
+    let scheme = SignatureScheme::from_algorithm_identifier(
+        &signer.signature_algorithm,
+        Some(hash),
+        signer.signature_algorithm_offset,
+    )?;
 
     let Some(certificate) = signed_data.signer_certificate() else {
         return Ok(SignerCheck::SignerCertificateMissing);
@@ -84,6 +91,16 @@ fn digest_matches(hash: HashAlgorithm, content: &[u8], expected: &[u8]) -> bool 
     hash.hash(content).as_bytes() == expected
 }
 
-fn verify(key: &PublicKey, scheme: SignatureScheme, message: &[u8], signature: &[u8], offset: usize) -> Result<bool, Error> {
-    crypto::verify_message(key, scheme, message, signature).map_err(|error| Error { structure: "SignerInfo", offset, ..error })
+fn verify(
+    key: &PublicKey,
+    scheme: SignatureScheme,
+    message: &[u8],
+    signature: &[u8],
+    offset: usize,
+) -> Result<bool, Error> {
+    crypto::verify_message(key, scheme, message, signature).map_err(|error| Error {
+        structure: "SignerInfo",
+        offset,
+        ..error
+    })
 }

@@ -72,7 +72,11 @@ impl AuthenticodeSignature {
         let mut timestamps = Vec::new();
         for (der, offset) in values {
             if timestamps.len() >= MAX_TIMESTAMPS {
-                return Err(Error::new(ErrorKind::LimitExceeded { what: "timestamps", max: MAX_TIMESTAMPS }, "unsignedAttrs", *offset));
+                return Err(Error::new(
+                    ErrorKind::LimitExceeded { what: "timestamps", max: MAX_TIMESTAMPS },
+                    "unsignedAttrs",
+                    *offset,
+                ));
             }
             timestamps.push(Rfc3161Timestamp::parse(der, *offset, self.signer_signature())?);
         }
@@ -91,7 +95,13 @@ impl Rfc3161Timestamp {
             return Err(Error::invalid("EncapsulatedContentInfo", "eContent", token.content_offset));
         }
         let (generation_time, imprint_algorithm, imprint) = parse_tst_info(&token.content, token.content_offset)?;
-        Ok(Self { token, generation_time, imprint_algorithm, imprint, timestamped_signature: timestamped_signature.to_vec() })
+        Ok(Self {
+            token,
+            generation_time,
+            imprint_algorithm,
+            imprint,
+            timestamped_signature: timestamped_signature.to_vec(),
+        })
     }
 
     /// `genTime` in seconds since 1970-01-01T00:00:00Z (fractions of a second dropped). Not
@@ -177,12 +187,21 @@ fn generalized_time(text: &[u8]) -> Option<u64> {
     };
     let (year, month, day) = (number(0..4)?, number(4..6)?, number(6..8)?);
     let (hour, minute, second) = (number(8..10)?, number(10..12)?, number(12..14)?);
-    if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1970..=9999).contains(&year)
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
 
     let days = days_from_civil(year, month, day)?;
-    days.checked_mul(86_400)?.checked_add(hour.checked_mul(3600)?)?.checked_add(minute.checked_mul(60)?)?.checked_add(second)
+    days.checked_mul(86_400)?
+        .checked_add(hour.checked_mul(3600)?)?
+        .checked_add(minute.checked_mul(60)?)?
+        .checked_add(second)
 }
 
 /// Days from 1970-01-01 to the given proleptic Gregorian date (year 1970 or later).

@@ -94,11 +94,17 @@ impl<'a> TlvReader<'a> {
                 return Err(Error::invalid(self.structure, "length (indefinite form)", offset.saturating_add(1)));
             }
             if count > 4 {
-                return Err(Error::new(ErrorKind::Unsupported { field: "length of more than 4 bytes" }, self.structure, offset));
+                return Err(Error::new(
+                    ErrorKind::Unsupported { field: "length of more than 4 bytes" },
+                    self.structure,
+                    offset,
+                ));
             }
-            let bytes = after_length_byte
-                .get(..count)
-                .ok_or(Error::truncated(self.structure, offset.saturating_add(2), count))?;
+            let bytes = after_length_byte.get(..count).ok_or(Error::truncated(
+                self.structure,
+                offset.saturating_add(2),
+                count,
+            ))?;
             let length = bytes.iter().fold(0usize, |length, &byte| (length << 8) | usize::from(byte));
             // DER requires the fewest length bytes (X.690 section 10.1).
             if bytes.first() == Some(&0) || length < 0x80 {
@@ -107,9 +113,11 @@ impl<'a> TlvReader<'a> {
             (length, count.saturating_add(2))
         };
 
-        let total = header_length
-            .checked_add(length)
-            .ok_or(Error::new(ErrorKind::Overflow { field: "length" }, self.structure, offset))?;
+        let total = header_length.checked_add(length).ok_or(Error::new(
+            ErrorKind::Overflow { field: "length" },
+            self.structure,
+            offset,
+        ))?;
         let raw = rest.get(..total).ok_or(Error::truncated(self.structure, offset, total))?;
         let value = raw.get(header_length..).unwrap_or_default();
         self.position = start.saturating_add(total);
@@ -134,11 +142,7 @@ impl<'a> TlvReader<'a> {
 
     /// Checks that no bytes remain.
     pub(crate) fn finish(&self) -> Result<(), Error> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::new(ErrorKind::TrailingData, self.structure, self.offset()))
-        }
+        if self.is_empty() { Ok(()) } else { Err(Error::new(ErrorKind::TrailingData, self.structure, self.offset())) }
     }
 }
 
