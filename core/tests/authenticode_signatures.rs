@@ -415,3 +415,65 @@ proptest! {
         }
     }
 }
+
+/// Splits DER `value` bytes into whole elements (test helper; definite lengths only).
+fn elements(mut value: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    while !value.is_empty() {
+        let (header, length) = match value[1] {
+            short if short < 0x80 => (2, short as usize),
+            long => {
+                let count = (long & 0x7f) as usize;
+                (2 + count, value[2..2 + count].iter().fold(0usize, |acc, byte| acc << 8 | *byte as usize))
+            }
+        };
+        out.push(&value[..header + length]);
+        value = &value[header + length..];
+    }
+    out
+}
+
+/// Encodes one DER element with a definite length.
+fn encode(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let length = content.len().to_be_bytes();
+    let significant: Vec<u8> = length.iter().copied().skip_while(|byte| *byte == 0).collect();
+    if content.len() < 0x80 {
+        out.push(content.len() as u8);
+    } else {
+        out.push(0x80 | significant.len() as u8);
+        out.extend(significant);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+fn value_of(element: &[u8]) -> &[u8] {
+    let header = if element[1] < 0x80 { 2 } else { 2 + (element[1] & 0x7f) as usize };
+    &element[header..]
+}
+
+#[test]
+fn absent_certificate_set_is_empty() {
+    let Some(der) = tiny64_der() else { return };
+    // Rebuild ContentInfo { oid, [0] { SignedData without its [0] certificates } }.
+    let content_info = elements(value_of(&der));
+    let signed_data = value_of(value_of(content_info[1]));
+    let fields: Vec<u8> =
+        elements(signed_data).into_iter().filter(|field| field[0] != 0xa0).flatten().copied().collect();
+    let explicit = encode(0xa0, &encode(0x30, &fields));
+    let rebuilt = encode(0x30, &[content_info[0], explicit.as_slice()].concat());
+
+    let signature = AuthenticodeSignature::parse(&rebuilt, 0).unwrap();
+    assert!(signature.certificates().is_empty());
+    assert!(signature.signer_certificate().is_none());
+    assert_eq!(verify_signer(&signature).unwrap(), SignerCheck::SignerCertificateMissing);
+    let anchor = pem(&corpus_file("authenticode", "authenticode-rs/test_key_public.pem").unwrap());
+    assert_eq!(chain_to_anchor(&signature, &anchor).unwrap(), ChainOutcome::NotChained);
+}
+
+#[test]
+fn chain_rejects_non_certificate_anchor() {
+    let Some((signature, _)) = signature_of("authenticode-rs/tiny64.signed.efi") else { return };
+    assert!(chain_to_anchor(&signature, &[0x30, 0x00]).is_err());
+}
