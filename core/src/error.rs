@@ -55,6 +55,10 @@ pub enum ErrorKind {
     },
     /// DER decoding failed.
     Der(der::ErrorKind),
+    /// An elliptic-curve public key states its curve by explicit parameters instead of a named
+    /// curve. Such keys are rejected because explicit parameters let a forged key pass as a
+    /// trusted one (CVE-2020-0601).
+    ExplicitEcParameters,
 }
 
 impl Error {
@@ -98,6 +102,7 @@ impl fmt::Display for ErrorKind {
             Self::Overflow { field } => write!(f, "{field} overflows the address range"),
             Self::LimitExceeded { what, max } => write!(f, "more than {max} {what}"),
             Self::Der(kind) => write!(f, "DER: {kind}"),
+            Self::ExplicitEcParameters => f.write_str("EC public key with explicit curve parameters (CVE-2020-0601)"),
         }
     }
 }

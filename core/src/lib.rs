@@ -15,6 +15,7 @@
 extern crate alloc;
 
 pub mod authenticode;
+pub mod crypto;
 pub mod digest;
 pub mod error;
 pub mod pe;
