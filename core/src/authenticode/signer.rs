@@ -32,6 +32,20 @@ pub enum SignerCheck {
     UnsupportedSignerKey,
 }
 
+impl core::fmt::Display for SignerCheck {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::Valid => "the signer signature is valid",
+            Self::BadSignature => "the signer signature does not verify with the signer certificate's key",
+            Self::MessageDigestMismatch => "the messageDigest attribute differs from the hash of the signed content",
+            Self::ContentTypeMismatch => "the contentType attribute is not SPC_INDIRECT_DATA",
+            Self::SignerCertificateMissing => "the certificate set lacks the certificate the SignerInfo names",
+            Self::ExplicitEcParameters => "the signer key uses explicit elliptic-curve parameters (CVE-2020-0601)",
+            Self::UnsupportedSignerKey => "the signer key's type or size is not supported",
+        })
+    }
+}
+
 /// Checks the signer of an Authenticode signature: the encapsulated content type is
 /// `SPC_INDIRECT_DATA_OBJID`; when `signedAttrs` are present, their `contentType` is
 /// `SPC_INDIRECT_DATA_OBJID` and their `messageDigest` equals the hash of the

@@ -8,7 +8,7 @@
 use alloc::vec::Vec;
 
 use super::PeImage;
-use crate::digest::{Digest, HashAlgorithm, Hasher, MultiHasher, Update};
+use crate::digest::{Digest, DigestSet, HashAlgorithm, Hasher, MultiHasher, Update};
 use crate::error::{Error, ErrorKind};
 
 /// Size of the pieces fed to the sink. Small enough that the four hashers of a
@@ -108,7 +108,7 @@ impl PeImage<'_> {
 
     /// The Authenticode digests in all four algorithms from one pass over the file, in the
     /// order of [`HashAlgorithm::ALL`].
-    pub fn authenticode_digests(&self) -> Result<[Digest; 4], Error> {
+    pub fn authenticode_digests(&self) -> Result<DigestSet, Error> {
         let mut hasher = MultiHasher::new();
         self.authenticode_digest_into(&mut hasher)?;
         Ok(hasher.finalize())
@@ -152,7 +152,7 @@ mod tests {
         let data = signed_image(false);
         let image = PeImage::parse(&data).unwrap();
         let all = image.authenticode_digests().unwrap();
-        for (algorithm, digest) in HashAlgorithm::ALL.into_iter().zip(all) {
+        for (algorithm, digest) in HashAlgorithm::ALL.into_iter().zip(all.iter().copied()) {
             assert_eq!(image.authenticode_digest(algorithm).unwrap(), digest);
         }
     }

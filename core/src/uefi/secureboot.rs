@@ -26,7 +26,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::authenticode::{self, AuthenticodeSignature, ChainOutcome, SignerCheck};
+use crate::authenticode::{self, AuthenticodeSignature, ChainOutcome, SignerCheck, TimestampCheck};
 use crate::digest::{DigestSet, HashAlgorithm, MultiHasher};
 use crate::error::{Error, ErrorKind};
 use crate::pe::{LayoutViolation, PeImage};
@@ -377,11 +377,11 @@ impl SecureBootPolicy {
         details.digests = hasher.finalize();
 
         // A: an image digest in dbx, in any algorithm dbx holds, refuses the image.
-        for digest in details.digests.iter() {
-            if let Some(entry) = self.dbx.find_image_digest(digest) {
-                let reason = RefusalReason::DigestInDbx { algorithm: digest.algorithm(), entry: entry.clone() };
-                return Ok(refused(reason, details));
-            }
+        let revoked_digest = details.digests.iter().find_map(|digest| {
+            self.dbx.find_image_digest(digest).map(|entry| (digest.algorithm(), entry.clone()))
+        });
+        if let Some((algorithm, entry)) = revoked_digest {
+            return Ok(refused(RefusalReason::DigestInDbx { algorithm, entry }, details));
         }
 
         let statuses: Vec<SignatureStatus> =
@@ -534,12 +534,13 @@ impl SecureBootPolicy {
             return false;
         }
         let Some(revocation_seconds) = revoked_at.unix_seconds() else { return false };
-        self.dbt.certificates().any(|anchor| {
-            signature
-                .verified_timestamp(&anchor.data)
-                .ok()
-                .flatten()
-                .is_some_and(|signed_at| signed_at <= revocation_seconds)
+        // A timestamp that cannot be read or verified proves nothing, so the revocation stands.
+        let Ok(timestamps) = signature.rfc3161_timestamps() else { return false };
+        timestamps.iter().any(|timestamp| {
+            self.dbt.certificates().any(|anchor| match timestamp.verify(&anchor.data) {
+                Ok(TimestampCheck::Valid { generation_time, .. }) => generation_time <= revocation_seconds,
+                _ => false,
+            })
         })
     }
 
@@ -600,7 +601,7 @@ fn summarize(candidates: &[Candidate], statuses: &[SignatureStatus]) -> Vec<Sign
         .iter()
         .zip(statuses)
         .map(|(candidate, status)| {
-            let (signer_subject, signer_issuer) = candidate.signature.signer_names();
+            let (signer_subject, signer_issuer, _serial) = candidate.signature.signer_description();
             SignatureSummary {
                 position: candidate.position,
                 digest_algorithm: candidate.signature.digest_algorithm(),

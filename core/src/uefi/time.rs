@@ -188,6 +188,21 @@ fn days_from_civil(year: u16, month: u8, day: u8) -> Option<u64> {
     days.checked_add(u64::from(day))?.checked_sub(1)
 }
 
+impl core::fmt::Display for EfiTime {
+    /// ISO 8601 form, `YYYY-MM-DDTHH:MM:SS`, with the zone offset in minutes when one is set.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )?;
+        if self.time_zone != EFI_UNSPECIFIED_TIMEZONE && self.time_zone != 0 {
+            write!(f, " (zone {:+} min)", self.time_zone)?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
