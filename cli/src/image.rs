@@ -19,7 +19,7 @@ use crate::sources::{load_database, read_file};
 use crate::{InputError, Outcome};
 
 #[derive(Subcommand)]
-pub enum ImageCommand {
+pub(crate) enum ImageCommand {
     /// Decide whether UEFI firmware would run each image under the given databases.
     Verify(VerifyArgs),
     /// Print an image's Authenticode digests, signatures, sections, SBAT entries and shim vendor
@@ -28,7 +28,7 @@ pub enum ImageCommand {
 }
 
 #[derive(Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     /// Authorized signatures: a signature-list file (raw or efivarfs) or an X.509 certificate
     /// (DER or PEM). Repeat to combine.
     #[arg(long, value_name = "SRC")]
@@ -55,7 +55,7 @@ pub struct VerifyArgs {
 }
 
 #[derive(Args)]
-pub struct ShowArgs {
+pub(crate) struct ShowArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -64,7 +64,7 @@ pub struct ShowArgs {
     image: PathBuf,
 }
 
-pub fn run(command: ImageCommand) -> Result<Outcome, InputError> {
+pub(crate) fn run(command: ImageCommand) -> Result<Outcome, InputError> {
     match command {
         ImageCommand::Verify(args) => verify(&args),
         ImageCommand::Show(args) => show(&args),
@@ -85,9 +85,8 @@ fn verify(args: &VerifyArgs) -> Result<Outcome, InputError> {
     let mut outcome = Outcome::Pass;
     for path in &args.images {
         let bytes = read_file(path)?;
-        let verdict = policy
-            .verify_image(&bytes)
-            .map_err(|error| InputError(format!("{}: {error}", path.display())))?;
+        let verdict =
+            policy.verify_image(&bytes).map_err(|error| InputError(format!("{}: {error}", path.display())))?;
         if !verdict.is_allowed() {
             outcome = Outcome::Fail;
         }
@@ -155,7 +154,10 @@ fn hex(bytes: &[u8]) -> String {
 fn digests_json(bytes: &[u8]) -> Value {
     let Ok(pe) = PeImage::parse(bytes) else { return Value::Null };
     match pe.authenticode_digests() {
-        Ok(digests) => digests.iter().map(|digest: &Digest| (digest.algorithm().name().to_owned(), json!(digest.to_string()))).collect(),
+        Ok(digests) => digests
+            .iter()
+            .map(|digest: &Digest| (digest.algorithm().name().to_owned(), json!(digest.to_string())))
+            .collect(),
         Err(_) => Value::Null,
     }
 }
@@ -189,10 +191,9 @@ fn authority_json(authority: &Authority) -> Value {
     let entry = &authority.entry;
     let (matched_by, signature) = match &authority.by {
         AuthorizedBy::ImageDigest(algorithm) => (format!("{algorithm}_digest"), Value::Null),
-        AuthorizedBy::Signature(position) => (
-            "signature".to_owned(),
-            json!({"certificate": position.certificate, "nested": position.nested}),
-        ),
+        AuthorizedBy::Signature(position) => {
+            ("signature".to_owned(), json!({"certificate": position.certificate, "nested": position.nested}))
+        }
     };
     json!({
         "database": "db",
@@ -290,7 +291,7 @@ fn show(args: &ShowArgs) -> Result<Outcome, InputError> {
 }
 
 fn signature_json(signature: &AuthenticodeSignature, certificate_type: u16) -> Value {
-    let (subject, issuer) = signature.signer_names();
+    let (subject, issuer, serial) = signature.signer_description();
     let chain: Vec<Value> = signature
         .certificates()
         .iter()
@@ -309,6 +310,7 @@ fn signature_json(signature: &AuthenticodeSignature, certificate_type: u16) -> V
         "signed_digest": hex(signature.image_digest()),
         "signer": subject,
         "issuer": issuer,
+        "serial": serial,
         "certificates": chain,
         "nested": nested,
     })
@@ -316,7 +318,11 @@ fn signature_json(signature: &AuthenticodeSignature, certificate_type: u16) -> V
 
 fn print_show_text(report: &Value) {
     println!("image: {}", report["image"].as_str().unwrap_or_default());
-    println!("format: {}, machine {:#06x}", report["format"].as_str().unwrap_or_default(), report["machine"].as_u64().unwrap_or_default());
+    println!(
+        "format: {}, machine {:#06x}",
+        report["format"].as_str().unwrap_or_default(),
+        report["machine"].as_u64().unwrap_or_default()
+    );
     if report["layout"]["consistent"] == json!(false) {
         println!("layout: INCONSISTENT: {}", report["layout"]["detail"].as_str().unwrap_or_default());
     }
@@ -347,7 +353,11 @@ fn print_show_text(report: &Value) {
     if let Some(certificates) = report["vendor_certificates"].as_array() {
         println!("shim vendor certificates:");
         for certificate in certificates {
-            println!("  {} (sha256 {})", certificate["subject"].as_str().unwrap_or_default(), certificate["sha256"].as_str().unwrap_or_default());
+            println!(
+                "  {} (sha256 {})",
+                certificate["subject"].as_str().unwrap_or_default(),
+                certificate["sha256"].as_str().unwrap_or_default()
+            );
         }
     }
 }
@@ -365,7 +375,11 @@ fn print_signature_text(signature: &Value, depth: usize) {
         signature["issuer"].as_str().unwrap_or_default()
     );
     for certificate in signature["certificates"].as_array().into_iter().flatten() {
-        println!("{indent}    certificate {} (issuer {})", certificate["subject"].as_str().unwrap_or_default(), certificate["issuer"].as_str().unwrap_or_default());
+        println!(
+            "{indent}    certificate {} (issuer {})",
+            certificate["subject"].as_str().unwrap_or_default(),
+            certificate["issuer"].as_str().unwrap_or_default()
+        );
     }
     for nested in signature["nested"].as_array().into_iter().flatten() {
         print_signature_text(nested, depth + 1);

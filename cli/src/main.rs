@@ -28,7 +28,7 @@ enum Command {
 
 /// An input that cannot be used; printed to stderr with exit status 2.
 #[derive(Debug)]
-pub struct InputError(pub String);
+pub(crate) struct InputError(pub String);
 
 impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -38,7 +38,7 @@ impl std::fmt::Display for InputError {
 
 /// The exit status of a command that ran to its end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Everything checked passed.
     Pass,
     /// Something was refused or did not match.

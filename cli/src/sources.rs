@@ -11,15 +11,15 @@ use crate::InputError;
 
 /// Owner GUID given to certificates loaded from a bare X.509 file: the all-zero GUID, because a
 /// certificate file carries no owner.
-pub const CERTIFICATE_FILE_OWNER: Guid = Guid::from_bytes([0; 16]);
+pub(crate) const CERTIFICATE_FILE_OWNER: Guid = Guid::from_bytes([0; 16]);
 
 /// Reads a whole file, naming it in the error.
-pub fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
     std::fs::read(path).map_err(|error| InputError(format!("{}: cannot read: {error}", path.display())))
 }
 
 /// Builds one database from several sources, in order.
-pub fn load_database(paths: &[std::path::PathBuf]) -> Result<SignatureDatabase, InputError> {
+pub(crate) fn load_database(paths: &[std::path::PathBuf]) -> Result<SignatureDatabase, InputError> {
     let mut database = SignatureDatabase::new();
     for path in paths {
         add_source(&mut database, path)?;
@@ -34,12 +34,10 @@ fn add_source(database: &mut SignatureDatabase, path: &Path) -> Result<(), Input
     let bytes = read_file(path)?;
     if let Some(der) = pem_certificate(&bytes) {
         let der = der.map_err(|message| InputError(format!("{}: {message}", path.display())))?;
-        database.add_certificate(&der, CERTIFICATE_FILE_OWNER);
-        return Ok(());
+        return add_certificate(database, path, &der);
     }
     if is_der_certificate(&bytes) {
-        database.add_certificate(&bytes, CERTIFICATE_FILE_OWNER);
-        return Ok(());
+        return add_certificate(database, path, &bytes);
     }
 
     let raw_error = match parse_signature_lists(&bytes, 0) {
@@ -59,6 +57,12 @@ fn add_source(database: &mut SignatureDatabase, path: &Path) -> Result<(), Input
         "{}: not a certificate, and not signature lists (raw or efivarfs): {raw_error}",
         path.display()
     )))
+}
+
+fn add_certificate(database: &mut SignatureDatabase, path: &Path, der: &[u8]) -> Result<(), InputError> {
+    database
+        .add_certificate(der, CERTIFICATE_FILE_OWNER)
+        .map_err(|error| InputError(format!("{}: {error}", path.display())))
 }
 
 /// `Some` when `bytes` is PEM text holding a certificate: the DER of the first one, or why the

@@ -134,9 +134,8 @@ unsafe fn input<'a>(data: *const u8, length: usize) -> Option<&'a [u8]> {
 
 /// Runs `body` behind the panic boundary, reporting errors into the message buffer.
 fn guarded(message: *mut c_char, capacity: usize, body: impl FnOnce() -> Result<(), (tl_status, String)>) -> tl_status {
-    let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
-        Err((tl_status::Panic, "internal error: a panic was caught at the C boundary".to_owned()))
-    });
+    let outcome = catch_unwind(AssertUnwindSafe(body))
+        .unwrap_or_else(|_| Err((tl_status::Panic, "internal error: a panic was caught at the C boundary".to_owned())));
     match outcome {
         Ok(()) => tl_status::Ok,
         Err((status, text)) => {
@@ -182,7 +181,8 @@ pub unsafe extern "C" fn tl_policy_new(
         if out.is_null() {
             return Err(null_argument("out"));
         }
-        let policy = SecureBootPolicy::new(parse_database("db", db, db_length)?, parse_database("dbx", dbx, dbx_length)?);
+        let policy =
+            SecureBootPolicy::new(parse_database("db", db, db_length)?, parse_database("dbx", dbx, dbx_length)?);
         // SAFETY: `out` was checked non-NULL and the caller guarantees it is writable.
         unsafe { *out = Box::into_raw(Box::new(tl_policy { policy })) };
         Ok(())

@@ -3,7 +3,10 @@
 //! The verifier knows nothing of Python. This file converts inputs (any object with the buffer
 //! protocol, read without copying), converts core errors into the exception hierarchy rooted at
 //! `trusted_launch.Error` in one place, and releases the GIL while an image is verified.
-#![allow(unsafe_code, reason = "reading a Python buffer as a byte slice needs one unsafe call, explained where it sits")]
+#![allow(
+    unsafe_code,
+    reason = "reading a Python buffer as a byte slice needs one unsafe call, explained where it sits"
+)]
 
 use pyo3::buffer::PyBuffer;
 use pyo3::create_exception;
@@ -51,7 +54,9 @@ fn with_bytes<R>(object: &Bound<'_, PyAny>, body: impl FnOnce(&[u8]) -> R) -> Py
 fn database(py: Python<'_>, name: &str, object: Option<&Bound<'_, PyAny>>) -> PyResult<SignatureDatabase> {
     match object {
         None => Ok(SignatureDatabase::new()),
-        Some(object) => with_bytes(object, SignatureDatabase::from_bytes)?.map_err(|error| parse_error(py, name, &error)),
+        Some(object) => {
+            with_bytes(object, SignatureDatabase::from_bytes)?.map_err(|error| parse_error(py, name, &error))
+        }
     }
 }
 
@@ -78,7 +83,8 @@ impl SecureBootPolicy {
         let mut policy = CorePolicy::new(database(py, "db", db)?, database(py, "dbx", dbx)?);
         policy.dbt = database(py, "dbt", dbt)?;
         if let Some(level) = sbat_level {
-            let parsed = with_bytes(level, SbatLevelOwned::parse)?.map_err(|error| parse_error(py, "SbatLevel", &error))?;
+            let parsed =
+                with_bytes(level, SbatLevelOwned::parse)?.map_err(|error| parse_error(py, "SbatLevel", &error))?;
             policy.sbat_level = Some(parsed);
         }
         if per_signature_revocation {

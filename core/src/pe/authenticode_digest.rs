@@ -77,11 +77,10 @@ impl PeImage<'_> {
 
         if file_length > sum {
             let certificate_size = self.security_directory.map_or(0, |(_, size)| size);
-            let hashed_end = file_length.checked_sub(certificate_size).filter(|end| *end >= sum).ok_or(Error::invalid(
-                "IMAGE_DATA_DIRECTORY",
-                "Size",
-                self.security_directory_offset.unwrap_or(0),
-            ))?;
+            let hashed_end = file_length
+                .checked_sub(certificate_size)
+                .filter(|end| *end >= sum)
+                .ok_or(Error::invalid("IMAGE_DATA_DIRECTORY", "Size", self.security_directory_offset.unwrap_or(0)))?;
             if hashed_end > sum {
                 ranges.push((sum, hashed_end));
             }
@@ -93,7 +92,8 @@ impl PeImage<'_> {
     /// 64 KiB, straight from the borrowed file.
     pub fn authenticode_digest_into(&self, sink: &mut dyn Update) -> Result<(), Error> {
         for (start, end) in self.authenticode_ranges()? {
-            let bytes = self.data.get(start..end).ok_or(Error::truncated(STRUCTURE, start, end.saturating_sub(start)))?;
+            let bytes =
+                self.data.get(start..end).ok_or(Error::truncated(STRUCTURE, start, end.saturating_sub(start)))?;
             bytes.chunks(CHUNK_SIZE).for_each(|chunk| sink.update(chunk));
         }
         Ok(())

@@ -122,7 +122,11 @@ fn read_entry(rest: &[u8], offset: usize) -> Result<(WinCertificate<'_>, usize),
     let content_start = match certificate_type {
         WIN_CERT_TYPE_PKCS_SIGNED_DATA => HEADER_SIZE,
         WIN_CERT_TYPE_EFI_GUID => {
-            let mut guid = Reader::new(entry.get(HEADER_SIZE..).unwrap_or_default(), offset.saturating_add(HEADER_SIZE), STRUCTURE);
+            let mut guid = Reader::new(
+                entry.get(HEADER_SIZE..).unwrap_or_default(),
+                offset.saturating_add(HEADER_SIZE),
+                STRUCTURE,
+            );
             if Guid::from_bytes(guid.array()?) != EFI_CERT_TYPE_PKCS7 {
                 return Err(Error::new(
                     ErrorKind::Unsupported { field: "CertType" },
@@ -162,9 +166,11 @@ fn skip_padding(rest: &[u8], entry_length: usize, offset: usize) -> Result<usize
         offset,
     ))?;
     let padding_offset = offset.saturating_add(entry_length);
-    let padding_bytes = rest
-        .get(entry_length..next)
-        .ok_or(Error::truncated(STRUCTURE, padding_offset, next.saturating_sub(rest.len())))?;
+    let padding_bytes = rest.get(entry_length..next).ok_or(Error::truncated(
+        STRUCTURE,
+        padding_offset,
+        next.saturating_sub(rest.len()),
+    ))?;
     if let Some(index) = padding_bytes.iter().position(|&byte| byte != 0) {
         return Err(Error::invalid(STRUCTURE, "padding", padding_offset.saturating_add(index)));
     }
@@ -272,7 +278,10 @@ mod tests {
         assert_eq!(certificates[0].content, &DER);
 
         let other = crate::uefi::guid::EFI_CERT_SHA256;
-        assert_eq!(field_error(&entry(0x0200, 0x0EF1, &guid_content(other))), (ErrorKind::Unsupported { field: "CertType" }, 8));
+        assert_eq!(
+            field_error(&entry(0x0200, 0x0EF1, &guid_content(other))),
+            (ErrorKind::Unsupported { field: "CertType" }, 8)
+        );
     }
 
     #[test]
@@ -287,8 +296,14 @@ mod tests {
     #[test]
     fn header_field_errors() {
         assert_eq!(field_error(&entry(0x0100, 0x0002, &DER)), (ErrorKind::InvalidField { field: "wRevision" }, 4));
-        assert_eq!(field_error(&entry(0x0200, 0x0001, &DER)), (ErrorKind::Unsupported { field: "wCertificateType" }, 6));
-        assert_eq!(field_error(&entry(0x0200, 0x0004, &DER)), (ErrorKind::Unsupported { field: "wCertificateType" }, 6));
+        assert_eq!(
+            field_error(&entry(0x0200, 0x0001, &DER)),
+            (ErrorKind::Unsupported { field: "wCertificateType" }, 6)
+        );
+        assert_eq!(
+            field_error(&entry(0x0200, 0x0004, &DER)),
+            (ErrorKind::Unsupported { field: "wCertificateType" }, 6)
+        );
     }
 
     #[test]
@@ -338,7 +353,10 @@ mod tests {
         assert_eq!(aligned[0].content, &DER);
 
         // CVE-2013-3900: a non-zero byte, or a whole 8 bytes of zeros, is appended data.
-        assert_eq!(field_error(&entry(0x0200, 0x0002, &[&DER[..], &[0, 0x80]].concat())), (ErrorKind::TrailingData, 14));
+        assert_eq!(
+            field_error(&entry(0x0200, 0x0002, &[&DER[..], &[0, 0x80]].concat())),
+            (ErrorKind::TrailingData, 14)
+        );
         assert_eq!(field_error(&entry(0x0200, 0x0002, &[&DER[..], &[0; 11]].concat())), (ErrorKind::TrailingData, 13));
     }
 

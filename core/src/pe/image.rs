@@ -144,13 +144,14 @@ impl<'a> PeImage<'a> {
         let optional_offset = coff.offset();
         let optional = OptionalHeader::read(data, optional_offset, size_of_optional_header)?;
 
-        let section_table_offset = optional_offset
-            .checked_add(size_of_optional_header)
-            .ok_or(Error::new(ErrorKind::Overflow { field: "SizeOfOptionalHeader" }, "IMAGE_FILE_HEADER", optional_offset))?;
+        let section_table_offset = optional_offset.checked_add(size_of_optional_header).ok_or(Error::new(
+            ErrorKind::Overflow { field: "SizeOfOptionalHeader" },
+            "IMAGE_FILE_HEADER",
+            optional_offset,
+        ))?;
         let sections = read_section_table(data, section_table_offset, number_of_sections)?;
-        let section_table_end = sections.last().map_or(section_table_offset, |last| {
-            last.header_offset.saturating_add(SECTION_HEADER_SIZE)
-        });
+        let section_table_end =
+            sections.last().map_or(section_table_offset, |last| last.header_offset.saturating_add(SECTION_HEADER_SIZE));
 
         Ok(Self {
             data,
@@ -275,7 +276,9 @@ impl OptionalHeader {
         const STRUCTURE: &str = "IMAGE_OPTIONAL_HEADER";
         let bytes = data.get(offset..).unwrap_or_default();
         let header = Reader::new(bytes, offset, STRUCTURE).bytes(declared_size)?;
-        let field = |at: usize, len: usize| Reader::new(header.get(at..).unwrap_or_default(), offset.saturating_add(at), STRUCTURE).bytes(len);
+        let field = |at: usize, len: usize| {
+            Reader::new(header.get(at..).unwrap_or_default(), offset.saturating_add(at), STRUCTURE).bytes(len)
+        };
         let u16_at = |at: usize| field(at, 2).and_then(|b| Reader::new(b, 0, STRUCTURE).u16_le());
         let u32_at = |at: usize| field(at, 4).and_then(|b| Reader::new(b, 0, STRUCTURE).u32_le());
 
@@ -304,7 +307,9 @@ impl OptionalHeader {
             return Err(Error::invalid(STRUCTURE, "NumberOfRvaAndSizes", rva_count_field));
         }
 
-        let (security_directory_offset, security_directory) = if number_of_rva_and_sizes > IMAGE_DIRECTORY_ENTRY_SECURITY {
+        let (security_directory_offset, security_directory) = if number_of_rva_and_sizes
+            > IMAGE_DIRECTORY_ENTRY_SECURITY
+        {
             let entry = directories.saturating_add(4 * DATA_DIRECTORY_SIZE);
             let entry_offset = offset.saturating_add(entry);
             let virtual_address = usize_from(u32_at(entry)?, "IMAGE_DATA_DIRECTORY", "VirtualAddress", entry_offset)?;

@@ -127,10 +127,9 @@ impl LayoutViolation {
 impl fmt::Display for LayoutViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Self::SectionTableBeyondHeaders { section_table_end, size_of_headers } => write!(
-                f,
-                "the section table ends at {section_table_end:#x}, past SizeOfHeaders {size_of_headers:#x}"
-            ),
+            Self::SectionTableBeyondHeaders { section_table_end, size_of_headers } => {
+                write!(f, "the section table ends at {section_table_end:#x}, past SizeOfHeaders {size_of_headers:#x}")
+            }
             Self::HeadersOutsideFile { size_of_headers, file_length } => {
                 write!(f, "SizeOfHeaders {size_of_headers:#x} is past the end of the {file_length:#x}-byte file")
             }
@@ -352,7 +351,11 @@ mod tests {
         put_u32(&mut data, OPTIONAL_HEADER + 60, 0x300);
         assert_eq!(
             check(&data),
-            Err(LayoutViolation::HeadersOverlapSection { index: 0, size_of_headers: 0x300, pointer_to_raw_data: 0x200 })
+            Err(LayoutViolation::HeadersOverlapSection {
+                index: 0,
+                size_of_headers: 0x300,
+                pointer_to_raw_data: 0x200
+            })
         );
     }
 
@@ -443,7 +446,12 @@ mod tests {
             LayoutViolation::SectionTableBeyondHeaders { section_table_end: 0x198, size_of_headers: 0x180 },
             LayoutViolation::HeadersOutsideFile { size_of_headers: 0x800, file_length: 0x600 },
             LayoutViolation::HeadersOverlapSection { index: 0, size_of_headers: 0x300, pointer_to_raw_data: 0x200 },
-            LayoutViolation::SectionOutsideFile { index: 1, pointer_to_raw_data: 0x400, size_of_raw_data: 0x300, file_length: 0x600 },
+            LayoutViolation::SectionOutsideFile {
+                index: 1,
+                pointer_to_raw_data: 0x400,
+                size_of_raw_data: 0x300,
+                file_length: 0x600,
+            },
             LayoutViolation::OverlappingSections { first: 0, second: 1, offset: 0x300 },
             LayoutViolation::OutOfOrderSections { first: 0, second: 1 },
             LayoutViolation::Gap { offset: 0x400, length: 0x100 },

@@ -248,7 +248,11 @@ impl SbatLevelOwned {
 
     /// Decides as [`check_sbat`] does.
     pub fn check(&self, image_entries: &[SbatEntry<'_>]) -> SbatVerdict {
-        check_rows(image_entries, self.sbat_version, self.entries.iter().map(|(name, generation)| (name.as_str(), *generation)))
+        check_rows(
+            image_entries,
+            self.sbat_version,
+            self.entries.iter().map(|(name, generation)| (name.as_str(), *generation)),
+        )
     }
 }
 

@@ -231,8 +231,17 @@ impl fmt::Display for RefusalReason {
                 write!(f, "{signature}: the {} certificate is in dbx (owner {})", position.name(), entry.owner)
             }
             Self::CertificateHashInDbx { signature, position, entry, revoked_at } => {
-                write!(f, "{signature}: the TBS hash of the {} certificate is in dbx (owner {}", position.name(), entry.owner)?;
-                if revoked_at.is_zero() { f.write_str(", revoked for all time)") } else { write!(f, ", revoked from {revoked_at})") }
+                write!(
+                    f,
+                    "{signature}: the TBS hash of the {} certificate is in dbx (owner {}",
+                    position.name(),
+                    entry.owner
+                )?;
+                if revoked_at.is_zero() {
+                    f.write_str(", revoked for all time)")
+                } else {
+                    write!(f, ", revoked from {revoked_at})")
+                }
             }
             Self::RevocationCheckFailed { signature, error } => {
                 write!(f, "{signature}: the dbx check could not be completed, so the image is refused: {error}")
@@ -377,9 +386,10 @@ impl SecureBootPolicy {
         details.digests = hasher.finalize();
 
         // A: an image digest in dbx, in any algorithm dbx holds, refuses the image.
-        let revoked_digest = details.digests.iter().find_map(|digest| {
-            self.dbx.find_image_digest(digest).map(|entry| (digest.algorithm(), entry.clone()))
-        });
+        let revoked_digest = details
+            .digests
+            .iter()
+            .find_map(|digest| self.dbx.find_image_digest(digest).map(|entry| (digest.algorithm(), entry.clone())));
         if let Some((algorithm, entry)) = revoked_digest {
             return Ok(refused(RefusalReason::DigestInDbx { algorithm, entry }, details));
         }
@@ -398,10 +408,9 @@ impl SecureBootPolicy {
 
         // B: an image digest in db allows the image.
         let digest_authority = details.digests.iter().find_map(|digest| {
-            self.db.find_image_digest(digest).map(|entry| Authority {
-                by: AuthorizedBy::ImageDigest(digest.algorithm()),
-                entry: entry.clone(),
-            })
+            self.db
+                .find_image_digest(digest)
+                .map(|entry| Authority { by: AuthorizedBy::ImageDigest(digest.algorithm()), entry: entry.clone() })
         });
         // C: the first valid, unrevoked signature that chains to db allows the image.
         let signature_authority = || {
@@ -449,7 +458,9 @@ impl SecureBootPolicy {
         match authenticode::verify_signer(signature) {
             Ok(SignerCheck::Valid) => {}
             Ok(check) => return SignatureStatus::Failed(RefusalReason::BadSignature { signature: position, check }),
-            Err(error) => return SignatureStatus::Failed(RefusalReason::MalformedSignature { signature: position, error }),
+            Err(error) => {
+                return SignatureStatus::Failed(RefusalReason::MalformedSignature { signature: position, error });
+            }
         }
 
         if let Some(reason) = self.dbx_certificate_revocation(candidate) {

@@ -53,6 +53,27 @@ pub const DEFINED_SIGNATURE_TYPES: [Guid; 12] = [
     EFI_CERT_X509_SHA512,
 ];
 
+/// The spec name of a signature type (`"EFI_CERT_X509"`, …), `None` for an unknown GUID.
+pub fn signature_type_name(signature_type: &Guid) -> Option<&'static str> {
+    const NAMES: [(Guid, &str); 14] = [
+        (EFI_CERT_SHA1, "EFI_CERT_SHA1"),
+        (EFI_CERT_SHA224, "EFI_CERT_SHA224"),
+        (EFI_CERT_SHA256, "EFI_CERT_SHA256"),
+        (EFI_CERT_SHA384, "EFI_CERT_SHA384"),
+        (EFI_CERT_SHA512, "EFI_CERT_SHA512"),
+        (EFI_CERT_RSA2048, "EFI_CERT_RSA2048"),
+        (EFI_CERT_RSA2048_SHA1, "EFI_CERT_RSA2048_SHA1"),
+        (EFI_CERT_RSA2048_SHA256, "EFI_CERT_RSA2048_SHA256"),
+        (EFI_CERT_X509, "EFI_CERT_X509"),
+        (EFI_CERT_X509_SHA256, "EFI_CERT_X509_SHA256"),
+        (EFI_CERT_X509_SHA384, "EFI_CERT_X509_SHA384"),
+        (EFI_CERT_X509_SHA512, "EFI_CERT_X509_SHA512"),
+        (crate::uefi::guid::EFI_CERT_SM3, "EFI_CERT_SM3"),
+        (crate::uefi::guid::EFI_CERT_X509_SM3, "EFI_CERT_X509_SM3"),
+    ];
+    NAMES.iter().find(|(guid, _)| guid == signature_type).map(|(_, name)| *name)
+}
+
 /// Options of [`parse_signature_lists_with`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ParseOptions {
