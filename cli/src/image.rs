@@ -382,6 +382,6 @@ fn print_signature_text(signature: &Value, depth: usize) {
         );
     }
     for nested in signature["nested"].as_array().into_iter().flatten() {
-        print_signature_text(nested, depth + 1);
+        print_signature_text(nested, depth.saturating_add(1));
     }
 }

@@ -4,6 +4,11 @@
 //! Exit status: 0 when everything checked is allowed, 1 when anything is refused, 2 when an input
 //! cannot be used (the message names the file, the structure and the byte offset).
 
+#![allow(
+    clippy::indexing_slicing,
+    reason = "the CLI indexes serde_json values only, which return Null for a missing key instead of panicking"
+)]
+
 mod image;
 mod sources;
 
