@@ -233,7 +233,7 @@ fn show(args: &ShowArgs) -> Result<Outcome, InputError> {
         .iter()
         .map(|section| {
             json!({
-                "name": String::from_utf8_lossy(section.name.split(|byte| *byte == 0).next().unwrap_or_default()),
+                "name": String::from_utf8_lossy(pe.section_name(section)),
                 "virtual_address": section.virtual_address,
                 "virtual_size": section.virtual_size,
                 "pointer_to_raw_data": section.pointer_to_raw_data,
@@ -259,7 +259,7 @@ fn show(args: &ShowArgs) -> Result<Outcome, InputError> {
             .into(),
         Err(error) => json!({"error": error.to_string()}),
     });
-    let vendor_certificates = pe.section(b".vendor_cert").map(|section| {
+    let vendor_certificates = pe.section_by_full_name(b".vendor_cert").map(|section| {
         match pe.section_data(section).and_then(parse_vendor_cert_section) {
             Ok(vendor) => vendor
                 .authorized

@@ -82,6 +82,12 @@ impl Section {
     }
 }
 
+/// Size of one COFF symbol table record.
+const COFF_SYMBOL_SIZE: usize = 18;
+
+/// Longest section name read from the COFF string table.
+const MAX_LONG_SECTION_NAME: usize = 256;
+
 fn trim_nul(name: &[u8]) -> &[u8] {
     let length = name.iter().rposition(|&byte| byte != 0).map_or(0, |last| last.saturating_add(1));
     name.get(..length).unwrap_or(name)
@@ -109,6 +115,8 @@ pub struct PeImage<'a> {
     /// File offset of the first byte after the section table.
     pub(super) section_table_end: usize,
     pub(super) sections: Vec<Section>,
+    /// File offset of the COFF string table, when the header points at a symbol table.
+    pub(super) string_table_offset: Option<usize>,
 }
 
 impl<'a> PeImage<'a> {
@@ -130,7 +138,9 @@ impl<'a> PeImage<'a> {
         let machine = coff.u16_le()?;
         let number_of_sections_offset = coff.offset();
         let number_of_sections = usize::from(coff.u16_le()?);
-        coff.skip(12)?; // TimeDateStamp, PointerToSymbolTable, NumberOfSymbols
+        coff.skip(4)?; // TimeDateStamp
+        let pointer_to_symbol_table = coff.u32_le()?;
+        let number_of_symbols = coff.u32_le()?;
         let size_of_optional_header = usize::from(coff.u16_le()?);
         coff.skip(2)?; // Characteristics
         if number_of_sections > MAX_SECTIONS {
@@ -152,6 +162,14 @@ impl<'a> PeImage<'a> {
         let sections = read_section_table(data, section_table_offset, number_of_sections)?;
         let section_table_end =
             sections.last().map_or(section_table_offset, |last| last.header_offset.saturating_add(SECTION_HEADER_SIZE));
+        // The COFF string table follows the symbol table (18 bytes a symbol); it holds section
+        // names longer than 8 bytes, which GNU ld writes as "/<decimal offset>".
+        let string_table_offset = (pointer_to_symbol_table != 0)
+            .then(|| {
+                let symbols = usize::try_from(number_of_symbols).ok()?.checked_mul(COFF_SYMBOL_SIZE)?;
+                usize::try_from(pointer_to_symbol_table).ok()?.checked_add(symbols)
+            })
+            .flatten();
 
         Ok(Self {
             data,
@@ -165,6 +183,7 @@ impl<'a> PeImage<'a> {
             security_directory: optional.security_directory,
             section_table_end,
             sections,
+            string_table_offset,
         })
     }
 
@@ -217,6 +236,30 @@ impl<'a> PeImage<'a> {
     /// Every section named `name`, in table order; shim requires exactly one `.sbat`.
     pub fn sections_named(&self, name: &[u8]) -> impl Iterator<Item = &Section> {
         self.sections.iter().filter(move |section| section.has_name(name))
+    }
+
+    /// The full name of `section`: its 8-byte `Name` without NUL padding or, for a long name
+    /// written as "/<offset>", the NUL-terminated string at that offset of the COFF string table.
+    /// A long name that cannot be resolved is returned as stored.
+    pub fn section_name(&self, section: &'a Section) -> &'a [u8] {
+        let short = section.trimmed_name();
+        self.long_section_name(short).unwrap_or(short)
+    }
+
+    fn long_section_name(&self, short: &[u8]) -> Option<&'a [u8]> {
+        let digits = short.strip_prefix(b"/")?;
+        let offset: usize = core::str::from_utf8(digits).ok()?.parse().ok()?;
+        let start = self.string_table_offset?.checked_add(offset)?;
+        let tail = self.data.get(start..)?;
+        let tail = tail.get(..tail.len().min(MAX_LONG_SECTION_NAME))?;
+        let end = tail.iter().position(|&byte| byte == 0)?;
+        tail.get(..end)
+    }
+
+    /// The first section whose full name (see [`PeImage::section_name`]) is `name`, such as
+    /// shim's `.vendor_cert`, which is too long for the 8-byte `Name` field.
+    pub fn section_by_full_name(&'a self, name: &[u8]) -> Option<&'a Section> {
+        self.sections.iter().find(|section| self.section_name(section) == trim_nul(name))
     }
 
     /// The raw bytes of `section` in the file (`SizeOfRawData` bytes at `PointerToRawData`),

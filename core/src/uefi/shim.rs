@@ -11,6 +11,7 @@
 use alloc::vec::Vec;
 
 use crate::error::{Error, ErrorKind};
+use crate::pe::PeImage;
 use crate::reader::{Reader, usize_from};
 use crate::uefi::guid::EFI_CERT_X509;
 use crate::uefi::siglist::{SignatureList, check_certificate_der, parse_signature_lists};
@@ -39,6 +40,15 @@ pub struct VendorCertificates<'a> {
 fn blob<'a>(section: &'a [u8], offset: usize, size: usize, field: &'static str) -> Result<&'a [u8], Error> {
     let end = offset.checked_add(size).ok_or(Error::new(ErrorKind::Overflow { field }, STRUCTURE, offset))?;
     section.get(offset..end).ok_or(Error::truncated(STRUCTURE, offset, size))
+}
+
+/// Reads the vendor certificates of a shim binary: the `.vendor_cert` section (a long section
+/// name, resolved through the COFF string table), so a caller can trust a distribution's CA the
+/// way shim does. `Ok(None)` when the image has no such section.
+pub fn vendor_certificates<'a>(image: &'a PeImage<'a>) -> Result<Option<VendorCertificates<'a>>, Error> {
+    let Some(section) = image.section_by_full_name(b".vendor_cert") else { return Ok(None) };
+    let data = image.section_data(section)?;
+    parse_vendor_cert_section(data).map(Some).map_err(|error| error.shifted(section.pointer_to_raw_data as usize))
 }
 
 /// Parses the data of a `.vendor_cert` section (as `objcopy --only-section=.vendor_cert`
