@@ -39,7 +39,7 @@ gcc -std=c11 -Wall -Wextra -Werror -Iinclude ffi/tests/test_verify.c target/rele
 valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect target/test_verify tests/fixtures/secureboot
 
 step "Python bindings (maturin) and pytest"
-.cache/venv/bin/maturin develop --quiet --release --manifest-path python/Cargo.toml
+VIRTUAL_ENV="$root/.cache/venv" .cache/venv/bin/maturin develop --quiet --release --manifest-path python/Cargo.toml
 .cache/venv/bin/python -m pytest -q python/tests
 
 step "Fuzz targets build and run briefly"

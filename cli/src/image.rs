@@ -165,7 +165,7 @@ fn digests_json(bytes: &[u8]) -> Value {
 fn verdict_json(path: &std::path::Path, bytes: &[u8], verdict: &ImageVerdict) -> Value {
     let (verdict_name, reason, detail, authority) = match verdict {
         ImageVerdict::Allowed { authority, .. } => {
-            ("allowed", authority_code(authority), describe_authority(authority), authority_json(authority))
+            ("allowed", authority.by.code(), describe_authority(authority), authority_json(authority))
         }
         ImageVerdict::Refused { reason, .. } => ("refused", reason.code(), reason.to_string(), Value::Null),
     };
@@ -178,13 +178,6 @@ fn verdict_json(path: &std::path::Path, bytes: &[u8], verdict: &ImageVerdict) ->
         "digests": digests_json(bytes),
         "signatures": verdict.details().signatures.iter().map(signature_summary_json).collect::<Vec<_>>(),
     })
-}
-
-fn authority_code(authority: &Authority) -> &'static str {
-    match authority.by {
-        AuthorizedBy::ImageDigest(_) => "digest_in_db",
-        AuthorizedBy::Signature(_) => "signature_in_db",
-    }
 }
 
 fn authority_json(authority: &Authority) -> Value {

@@ -1,6 +1,16 @@
 //! Secure Boot verdicts on the real signed images of the authenticode corpus, each test naming
 //! the `authenticode/PROVENANCE.md` row whose verdict it reproduces.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::cast_possible_truncation,
+    reason = "test code: a failed expectation panics, and the inputs are small"
+)]
+
 mod common;
 
 use common::{corpus_file, hex};
@@ -13,7 +23,7 @@ use trusted_launch::uefi::guid::{
 use trusted_launch::uefi::sbat::SbatLevelOwned;
 use trusted_launch::uefi::secureboot::{AuthorizedBy, ImageVerdict, RefusalReason, SecureBootPolicy};
 use trusted_launch::uefi::sigdb::SignatureDatabase;
-use trusted_launch::uefi::siglist::{build_signature_list, parse_signature_lists};
+use trusted_launch::uefi::siglist::build_signature_list;
 
 const OWNER: Guid = Guid::from_bytes([0x11; 16]);
 

@@ -16,8 +16,8 @@ use trusted_launch::uefi::secureboot::SecureBootPolicy;
 use trusted_launch::uefi::sigdb::SignatureDatabase;
 
 /// A generated test image signed by the test root's RSA-2048 leaf, and the root as a db list.
-static IMAGE: &[u8] = include_bytes!("../../tests/fixtures/secureboot/images/signed-rsa2048.efi");
-static DB: &[u8] = include_bytes!("../../tests/fixtures/secureboot/pki/root-ca.esl");
+static IMAGE: &[u8] = include_bytes!("../../tests/fixtures/secureboot/images/rsa2048-sha256.efi");
+static DB: &[u8] = include_bytes!("../../tests/fixtures/secureboot/esl/root.x509.esl");
 
 const ARENA_SIZE: usize = 8 << 20;
 
@@ -57,10 +57,18 @@ unsafe impl GlobalAlloc for Arena {
 #[global_allocator]
 static ALLOCATOR: Arena = Arena { memory: UnsafeCell::new([0; ARENA_SIZE]), used: AtomicUsize::new(0) };
 
+// A `no_std` binary is linked with `-nodefaultlibs`; the C library provides the process entry
+// (`__libc_start_main`), `abort` and the `mem*` functions that `core` calls.
+#[link(name = "c")]
 unsafe extern "C" {
-    /// The C library's `abort`, from the C runtime this program is linked with.
+    /// The C library's `abort`.
     fn abort() -> !;
 }
+
+/// The prebuilt `alloc` library refers to this unwinding hook even under `panic = "abort"`,
+/// where it is never called.
+#[unsafe(no_mangle)]
+pub extern "C" fn rust_eh_personality() {}
 
 #[panic_handler]
 fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {

@@ -106,16 +106,15 @@ impl ImageVerdictPy {
     fn from_verdict(verdict: &ImageVerdict) -> Self {
         let (reason, detail, authority) = match verdict {
             ImageVerdict::Allowed { authority, .. } => {
-                let (reason, matched_by, detail) = match authority.by {
-                    AuthorizedBy::ImageDigest(algorithm) => (
-                        "digest_in_db",
-                        format!("{algorithm}_digest"),
-                        format!("the image's {algorithm} digest is in db"),
-                    ),
+                let (matched_by, detail) = match authority.by {
+                    AuthorizedBy::ImageDigest(algorithm) => {
+                        (format!("{algorithm}_digest"), format!("the image's {algorithm} digest is in db"))
+                    }
                     AuthorizedBy::Signature(position) => {
-                        ("signature_in_db", "signature".to_owned(), format!("{position} chains to a db certificate"))
+                        ("signature".to_owned(), format!("{position} chains to a db certificate"))
                     }
                 };
+                let reason = authority.by.code();
                 let data = AuthorityData {
                     matched_by,
                     signature_type: authority.entry.signature_type.to_string(),

@@ -92,6 +92,16 @@ pub enum AuthorizedBy {
     Signature(SignaturePosition),
 }
 
+impl AuthorizedBy {
+    /// Stable snake_case code: `"digest_in_db"` or `"signature_in_db"`.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::ImageDigest(_) => "digest_in_db",
+            Self::Signature(_) => "signature_in_db",
+        }
+    }
+}
+
 /// The `db` entry that allowed an image: exactly the `EFI_SIGNATURE_DATA` that firmware measures
 /// into PCR 7 as `EV_EFI_VARIABLE_AUTHORITY`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -328,10 +338,11 @@ impl ImageVerdict {
         matches!(self, Self::Allowed { .. })
     }
 
-    /// `"allowed"`, or the refusal's [`RefusalReason::code`].
+    /// Stable snake_case code of the decision: [`AuthorizedBy::code`] for an allowed image,
+    /// [`RefusalReason::code`] for a refused one.
     pub const fn code(&self) -> &'static str {
         match self {
-            Self::Allowed { .. } => "allowed",
+            Self::Allowed { authority, .. } => authority.by.code(),
             Self::Refused { reason, .. } => reason.code(),
         }
     }
