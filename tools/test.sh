@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite. Needs the tools .ci/run installs (cbindgen 0.29.4, sbsigntool,
-# osslsigncode, pesign, valgrind, gcc, python3-venv); the shared corpora are read from
-# $TRUSTED_LAUNCH_CORPUS or ../shared/corpus, and tests that need them skip when they are
-# missing, except under CI=true.
+# osslsigncode, pesign, valgrind, gcc, python3-venv, cargo-fuzz with the nightly toolchain).
+# The shared corpora are read from $TRUSTED_LAUNCH_CORPUS or ../shared/corpus; tests that need
+# them skip when they are missing, except under CI=true.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -43,12 +43,10 @@ VIRTUAL_ENV="$root/.cache/venv" .cache/venv/bin/maturin develop --quiet --releas
 .cache/venv/bin/python -m pytest -q python/tests
 
 step "Fuzz targets build and run briefly"
-if cargo +nightly fuzz --version >/dev/null 2>&1; then
-    (cd fuzz && for target in $(cargo +nightly fuzz list); do
-        cargo +nightly fuzz run "$target" -- -max_total_time=10 -seed=1 >/dev/null 2>&1 || { echo "fuzz target $target failed" >&2; exit 1; }
-    done)
-else
-    echo "cargo-fuzz is not installed; skipping the fuzz smoke run"
-fi
+fuzz/seed.sh
+(cd fuzz && for target in $(cargo +nightly fuzz list); do
+    cargo +nightly fuzz run "$target" "corpus/$target" -- -max_total_time=20 -seed=1 >"../target/fuzz-$target.log" 2>&1 \
+        || { echo "fuzz target $target failed; see target/fuzz-$target.log" >&2; tail -40 "../target/fuzz-$target.log" >&2; exit 1; }
+done)
 
 step "All tests passed"
