@@ -55,6 +55,14 @@ pub enum ErrorKind {
     },
     /// DER decoding failed.
     Der(der::ErrorKind),
+    /// The input holds no data at all (for example a 0-byte event log).
+    Empty,
+    /// Only zero or 0xFF padding bytes follow the last structure, and the caller did not allow
+    /// padding.
+    Padding {
+        /// Number of padding bytes.
+        length: usize,
+    },
 }
 
 impl Error {
@@ -98,6 +106,8 @@ impl fmt::Display for ErrorKind {
             Self::Overflow { field } => write!(f, "{field} overflows the address range"),
             Self::LimitExceeded { what, max } => write!(f, "more than {max} {what}"),
             Self::Der(kind) => write!(f, "DER: {kind}"),
+            Self::Empty => f.write_str("the input is empty"),
+            Self::Padding { length } => write!(f, "{length} bytes of padding follow the last structure"),
         }
     }
 }

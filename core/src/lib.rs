@@ -17,8 +17,10 @@ extern crate alloc;
 pub mod authenticode;
 pub mod digest;
 pub mod error;
+pub mod eventlog;
 pub mod pe;
 pub mod reader;
+pub mod tpm;
 pub mod uefi;
 
 pub use error::{Error, ErrorKind};
