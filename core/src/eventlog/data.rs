@@ -233,11 +233,13 @@ pub struct ImageLoadEvent<'a> {
     pub device_path: &'a [u8],
     /// Offset of the device path in the log.
     pub device_path_offset: usize,
+    /// Bytes after the device path. The PFP allows none, but GCE firmware logs 8 more bytes
+    /// after some device paths, so they are kept and reported rather than rejected.
+    pub trailing: &'a [u8],
 }
 
 impl<'a> ImageLoadEvent<'a> {
-    /// Parses `UEFI_IMAGE_LOAD_EVENT` from `bytes`, which start at `base` in the log. Bytes
-    /// after the device path are rejected.
+    /// Parses `UEFI_IMAGE_LOAD_EVENT` from `bytes`, which start at `base` in the log.
     pub fn parse(bytes: &'a [u8], base: usize) -> Result<Self, Error> {
         let mut reader = Reader::new(bytes, base, "UEFI_IMAGE_LOAD_EVENT");
         let location_in_memory = reader.u64_le()?;
@@ -248,8 +250,8 @@ impl<'a> ImageLoadEvent<'a> {
             .map_err(|_| Error::new(ErrorKind::Truncated { needed: usize::MAX }, "UEFI_IMAGE_LOAD_EVENT", length_offset))?;
         let device_path_offset = reader.offset();
         let device_path = reader.bytes(length)?;
-        reader.finish()?;
-        Ok(Self { location_in_memory, length_in_memory, link_time_address, device_path, device_path_offset })
+        let trailing = reader.rest();
+        Ok(Self { location_in_memory, length_in_memory, link_time_address, device_path, device_path_offset, trailing })
     }
 
     /// The validated device path.
