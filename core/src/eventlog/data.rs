@@ -340,9 +340,10 @@ impl<'a> GptData<'a> {
 /// `EV_IPL` data, classified by the boot loaders that write it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ipl<'a> {
-    /// GRUB `grub_cmd: <command>` (PCR 8): the command.
+    /// GRUB `grub_cmd: <command>` or `grub_cmd <command>` (PCR 8): the command.
     GrubCommand(&'a str),
-    /// GRUB `kernel_cmdline: <command line>` (PCR 8): the command line.
+    /// GRUB `kernel_cmdline: <command line>` or `grub_kernel_cmdline <command line>` (PCR 8):
+    /// the command line.
     KernelCommandLine(&'a str),
     /// Another ASCII string, such as a file path GRUB measured into PCR 9.
     Text(&'a str),
@@ -355,10 +356,14 @@ pub enum Ipl<'a> {
 impl<'a> Ipl<'a> {
     fn decode(data: &'a [u8]) -> Self {
         if let Some(text) = ascii(data) {
-            if let Some(command) = text.strip_prefix("grub_cmd: ") {
+            // Upstream GRUB writes `grub_cmd: ` and `kernel_cmdline: `; the Red Hat build
+            // writes `grub_cmd ` and `grub_kernel_cmdline `.
+            let command = text.strip_prefix("grub_cmd: ").or_else(|| text.strip_prefix("grub_cmd "));
+            if let Some(command) = command {
                 return Self::GrubCommand(command);
             }
-            if let Some(line) = text.strip_prefix("kernel_cmdline: ") {
+            let line = text.strip_prefix("kernel_cmdline: ").or_else(|| text.strip_prefix("grub_kernel_cmdline "));
+            if let Some(line) = line {
                 return Self::KernelCommandLine(line);
             }
             return Self::Text(text);
