@@ -198,3 +198,20 @@ pub fn command_lines<'a>(events: &VerifiedEvents<'_, 'a>) -> Result<Vec<CommandL
     lines.sort_by_key(|line| line.event_index);
     Ok(lines)
 }
+
+/// Fails at the second `EV_SEPARATOR` of any verified PCR. Firmware measures one separator per
+/// PCR (PFP 1.05, section 3.3.2.2), so a second one means events were appended or replayed.
+pub fn check_separators(events: &VerifiedEvents<'_, '_>) -> Result<(), Error> {
+    let mut seen = 0u32;
+    for event in events.log().events() {
+        if event.event_type != EventType::EV_SEPARATOR || !events.is_verified(event.pcr_index) {
+            continue;
+        }
+        let bit = 1u32.checked_shl(event.pcr_index).unwrap_or(0);
+        if seen & bit != 0 {
+            return Err(Error::invalid("EV_SEPARATOR", "duplicate separator", event.offset));
+        }
+        seen |= bit;
+    }
+    Ok(())
+}

@@ -203,9 +203,11 @@ fn is_spec_id_header(event: &Event<'_>) -> bool {
     event.event_type == EventType::EV_NO_ACTION && event.data.starts_with(spec_id::SIGNATURE)
 }
 
-/// Checks the header record (pcrIndex 0, a zero digest) and parses its Spec ID data.
+/// Checks the header record (pcrIndex 0, a zero digest) and parses its Spec ID data. The
+/// header of a confidential-computing event log (CCEL, UEFI 2.10 section 38.4) carries MR
+/// index 1 instead, which Intel TDX firmware writes, so 1 is accepted as well.
 fn parse_header<'a>(event: &Event<'a>) -> Result<SpecIdEvent<'a>, Error> {
-    if event.pcr_index != 0 {
+    if event.pcr_index > 1 {
         return Err(Error::invalid(SHA1_EVENT, "pcrIndex", event.offset));
     }
     let digest = event.digests.get(HashAlgorithm::Sha1.index()).copied().flatten().unwrap_or_default();
