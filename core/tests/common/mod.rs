@@ -2,6 +2,7 @@
 #![allow(dead_code, unreachable_pub, reason = "each test binary uses a different subset")]
 
 pub mod json;
+pub mod swtpm;
 
 use std::path::PathBuf;
 
