@@ -259,7 +259,7 @@ pub fn signature_entries(database: &[u8]) -> Result<Vec<SignatureEntry<'_>>, Err
         let body_size = list_size.checked_sub(28).ok_or(Error::invalid(LIST, "SignatureListSize", list_offset))?;
         let body = reader.bytes(body_size)?;
         let signatures = body.get(header_size..).ok_or(Error::invalid(LIST, "SignatureHeaderSize", list_offset))?;
-        if signature_size < 16 || signatures.len() % signature_size != 0 {
+        if signature_size < 16 || signatures.len().checked_rem(signature_size) != Some(0) {
             return Err(Error::invalid(LIST, "SignatureSize", size_offset));
         }
         for signature in signatures.chunks_exact(signature_size) {
