@@ -1,6 +1,13 @@
 //! Secure Boot state, loaded images, command lines and Windows claims of the corpus logs,
 //! checked against the verdicts in the event-log corpus PROVENANCE.md and expected_pcrs.json.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::arithmetic_side_effects, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    reason = "test code"
+)]
 
 mod common;
 
@@ -39,7 +46,10 @@ impl Corpus {
         let mut values = Vec::new();
         for (bank, pcrs) in entry.get("pcrs").unwrap().members() {
             for (pcr, value) in pcrs.members() {
-                values.push((pcr.parse().unwrap(), Digest::new(algorithm(bank), &common::hex(value.as_str().unwrap())).unwrap()));
+                values.push((
+                    pcr.parse().unwrap(),
+                    Digest::new(algorithm(bank), &common::hex(value.as_str().unwrap())).unwrap(),
+                ));
             }
         }
         replay(log).unwrap().compare(values, ReplayOptions::default())
@@ -64,11 +74,9 @@ fn secure_boot_enabled_on_gce_shielded_vms() {
     let Some(corpus) = corpus() else { return };
     // PROVENANCE.md: rhel8-uefi "Secure Boot on", debian-10 "SB on", windows_gcp_shielded_vm
     // "ParseSecurebootState → Enabled=true".
-    for name in [
-        "go-tpm-tools/rhel8-uefi.bin",
-        "go-tpm-tools/debian-10.bin",
-        "go-attestation/windows_gcp_shielded_vm.wbcl.bin",
-    ] {
+    for name in
+        ["go-tpm-tools/rhel8-uefi.bin", "go-tpm-tools/debian-10.bin", "go-attestation/windows_gcp_shielded_vm.wbcl.bin"]
+    {
         let bytes = corpus.bytes(name);
         let log = parse(&bytes);
         let report = corpus.report(name, &log);
@@ -109,10 +117,10 @@ fn ubuntu_1804_db_holds_microsoft_cas() {
     let report = corpus.report(name, &log);
     let state = secure_boot(&VerifiedEvents::new(&log, &report));
     let db = signature_entries(state.database("db").unwrap()).unwrap();
-    // PROVENANCE.md ubuntu-1804-amd-sev: db holds MS Windows PCA 2011 and MS UEFI CA 2011, no hashes.
+    // PROVENANCE.md ubuntu-1804-amd-sev: db contains MS Windows PCA 2011 and MS UEFI CA 2011, no hashes.
     assert!(db.iter().all(|entry| entry.signature_type == EFI_CERT_X509));
     // PROVENANCE.md describes the machine as "SB on", but the log's SecureBoot variable (event
-    // 3, PCR 7) holds 0x00, and PCR 7 replays, so the measured state is disabled.
+    // 3, PCR 7) is 0x00, and PCR 7 replays, so the measured state is disabled.
     assert!(!state.enabled);
     for certificate in ["db_MicWinProPCA2011_2011-10-19.der", "db_MicCorUEFCA2011_2011-06-27.der"] {
         let der = std::fs::read(authenticode.join("ms-secureboot-objects/certs").join(certificate)).unwrap();
@@ -207,14 +215,18 @@ fn efi_app_digests_match_expected() {
         let verified = VerifiedEvents::new(&log, &report);
         let unverified = VerifiedEvents::danger_unverified(&log);
         for bank in ["sha1", "sha256", "sha384"] {
-            let Some(_) = corpus.expected.get(name).unwrap().get("efi_app_digests").unwrap().get(bank) else { continue };
+            let Some(_) = corpus.expected.get(name).unwrap().get("efi_app_digests").unwrap().get(bank) else {
+                continue;
+            };
             // expected_pcrs.json efi_app_digests; sha384 PCRs are not listed, so that bank is
             // never verified and its digests are read from the unverified view.
             let view = if verified.is_bank_verified(algorithm(bank), 4) { &verified } else { &unverified };
             let images = loaded_images(view).unwrap();
             let digests: Vec<String> = images
                 .iter()
-                .filter_map(|image| image.authenticode_digests.iter().find(|digest| digest.algorithm() == algorithm(bank)))
+                .filter_map(|image| {
+                    image.authenticode_digests.iter().find(|digest| digest.algorithm() == algorithm(bank))
+                })
                 .map(ToString::to_string)
                 .collect();
             assert_eq!(digests, corpus.app_digests(name, bank), "{name} {bank}");
@@ -269,7 +281,8 @@ fn windows_claims_match_go_attestation() {
         .find(|module| module.file_path.is_some_and(|path| path.to_string().to_lowercase().ends_with("vioscsi.sys")))
         .expect("vioscsi.sys loaded");
     let hash: String = vioscsi.authenticode_hash.unwrap().iter().map(|byte| format!("{byte:02x}")).collect();
-    assert!(hash.starts_with("0fdce7d7") && hash.ends_with("4547"), "{hash}");
+    assert!(hash.starts_with("0fdce7d7"), "{hash}");
+    assert!(hash.ends_with("4547"), "{hash}");
     assert_eq!(claims.test_signing, Some(false));
     assert_eq!(claims.boot_debugging, Some(false));
 }

@@ -1,7 +1,14 @@
 //! Hard cases of event-log parsing and replay: padding, garbage, truncation, oversized fields,
 //! empty logs, startup localities, H-CRTM, SHA-1 logs, missing banks, duplicated separators,
 //! PCR index 0xFFFFFFFF, a malformed Spec ID event and relabelled event types.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::arithmetic_side_effects, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    reason = "test code"
+)]
 
 mod common;
 
@@ -11,7 +18,9 @@ use trusted_launch::eventlog::claims::{VerifiedEvents, check_separators};
 use trusted_launch::eventlog::parse::agile_record;
 use trusted_launch::eventlog::replay::replay;
 use trusted_launch::eventlog::secureboot_state::SecureBootState;
-use trusted_launch::eventlog::{EventLog, EventLogWriter, EventType, LogFormat, Padding, ParseOptions, PcrResult, ReplayOptions};
+use trusted_launch::eventlog::{
+    EventLog, EventLogWriter, EventType, LogFormat, Padding, ParseOptions, PcrResult, ReplayOptions,
+};
 use trusted_launch::tpm::pcr::PcrBanks;
 
 const BANKS: [HashAlgorithm; 2] = [HashAlgorithm::Sha1, HashAlgorithm::Sha256];
@@ -123,7 +132,8 @@ fn hcrtm_event_starts_pcr0_at_4() {
     // H-CRTM: PCR 0 is reset to 0…0‖04 before the H-CRTM digest is extended.
     let mut start = vec![0u8; 32];
     start[31] = 4;
-    let expected = HashAlgorithm::Sha256.hash(&[start.as_slice(), HashAlgorithm::Sha256.hash(b"HCRTM").as_bytes()].concat());
+    let expected =
+        HashAlgorithm::Sha256.hash(&[start.as_slice(), HashAlgorithm::Sha256.hash(b"HCRTM").as_bytes()].concat());
     assert_eq!(replayed.value(HashAlgorithm::Sha256, 0), Some(&expected));
 }
 
@@ -166,7 +176,9 @@ fn event_missing_a_bank() {
 
 #[test]
 fn duplicated_separator_is_rejected() {
-    let Some(bytes) = common::corpus_file("eventlog", "go-eventlog/ccel-cos-113-intel-tdx-dupe-separator.bin") else { return };
+    let Some(bytes) = common::corpus_file("eventlog", "go-eventlog/ccel-cos-113-intel-tdx-dupe-separator.bin") else {
+        return;
+    };
     // PROVENANCE.md: same log with a duplicated separator; it must be rejected by state extraction.
     let log = EventLog::parse(&bytes, lenient()).unwrap();
     let error = check_separators(&VerifiedEvents::danger_unverified(&log)).unwrap_err();
@@ -179,7 +191,8 @@ fn duplicated_separator_is_rejected() {
 #[test]
 fn pcr_index_all_ones() {
     let (mut bytes, banks) = small_log(0);
-    let zeros = [Digest::new(HashAlgorithm::Sha1, &[0; 20]).unwrap(), Digest::new(HashAlgorithm::Sha256, &[0; 32]).unwrap()];
+    let zeros =
+        [Digest::new(HashAlgorithm::Sha1, &[0; 20]).unwrap(), Digest::new(HashAlgorithm::Sha256, &[0; 32]).unwrap()];
     bytes.extend(agile_record(0xFFFF_FFFF, EventType::EV_NO_ACTION, &zeros, b"WBCL trust point"));
     let log = EventLog::parse(&bytes, strict()).unwrap();
     let replayed = replay(&log).unwrap();
@@ -207,7 +220,8 @@ fn relabelled_event_type() {
     let log = EventLog::parse(&bytes, strict()).unwrap();
     let original = replay(&log).unwrap();
     let pcr7 = original.value(HashAlgorithm::Sha256, 7).copied().unwrap();
-    let variable = log.events().iter().find(|event| event.event_type == EventType::EV_EFI_VARIABLE_DRIVER_CONFIG).unwrap();
+    let variable =
+        log.events().iter().find(|event| event.event_type == EventType::EV_EFI_VARIABLE_DRIVER_CONFIG).unwrap();
     let type_at = variable.offset + 4;
 
     // Relabelled as EV_NO_ACTION, the event is no longer extended: PCR 7 differs.

@@ -1,6 +1,13 @@
-//! Property tests: the writer's logs parse back and replay to the writer's banks; parsing,
+//! Property tests. The writer's logs parse back and replay to the writer's banks. Parsing,
 //! replay, decoding and claims never panic on arbitrary bytes or on mutated corpus logs.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::arithmetic_side_effects, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    reason = "test code"
+)]
 
 mod common;
 
@@ -16,7 +23,9 @@ use trusted_launch::uefi::device_path::DevicePath;
 /// Runs every stage on `bytes`; only a panic fails.
 fn exercise(bytes: &[u8]) {
     for allow_padding in [false, true] {
-        let Ok(log) = EventLog::parse(bytes, ParseOptions { allow_padding, ..ParseOptions::default() }) else { continue };
+        let Ok(log) = EventLog::parse(bytes, ParseOptions { allow_padding, ..ParseOptions::default() }) else {
+            continue;
+        };
         for event in log.events() {
             let _ = check_digest(event);
             match event.decode() {
@@ -41,7 +50,11 @@ fn exercise(bytes: &[u8]) {
             }
         }
         if let Ok(replayed) = replay(&log) {
-            let values: Vec<_> = replayed.banks().banks().flat_map(|bank| (0..24u32).map(move |pcr| (pcr, *bank.value(pcr).unwrap()))).collect();
+            let values: Vec<_> = replayed
+                .banks()
+                .banks()
+                .flat_map(|bank| (0..24u32).map(move |pcr| (pcr, *bank.value(pcr).unwrap())))
+                .collect();
             let report = replayed.compare(values, ReplayOptions { exit_boot_services_workaround: true });
             claims(&VerifiedEvents::new(&log, &report));
         }
@@ -74,7 +87,11 @@ fn banks() -> impl Strategy<Value = Vec<HashAlgorithm>> {
 }
 
 fn measurement() -> impl Strategy<Value = (u32, u32, Vec<u8>)> {
-    (0u32..24, any::<u32>().prop_filter("EV_NO_ACTION is not extended", |t| *t != 3), proptest::collection::vec(any::<u8>(), 0..200))
+    (
+        0u32..24,
+        any::<u32>().prop_filter("EV_NO_ACTION is not extended", |t| *t != 3),
+        proptest::collection::vec(any::<u8>(), 0..200),
+    )
 }
 
 proptest! {

@@ -1,6 +1,13 @@
 //! Differential tests against independent implementations: swtpm (PCR extends read back with
 //! tpm2-tools) for the writer and replay, and `tpm2_eventlog`'s replay of the corpus logs.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::arithmetic_side_effects, reason = "test code")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    reason = "test code"
+)]
 
 mod common;
 
@@ -46,15 +53,31 @@ fn measurements() -> Vec<Measurement> {
             object: vec![0x5A; 4096],
             data: [0xFFC0_0000u64.to_le_bytes(), 4096u64.to_le_bytes()].concat(),
         },
-        Measurement::Data { pcr: 7, event_type: EventType::EV_EFI_VARIABLE_DRIVER_CONFIG, data: variable(global, "SecureBoot", &[1]) },
-        Measurement::Data { pcr: 4, event_type: EventType::EV_EFI_ACTION, data: b"Calling EFI Application from Boot Option".to_vec() },
+        Measurement::Data {
+            pcr: 7,
+            event_type: EventType::EV_EFI_VARIABLE_DRIVER_CONFIG,
+            data: variable(global, "SecureBoot", &[1]),
+        },
+        Measurement::Data {
+            pcr: 4,
+            event_type: EventType::EV_EFI_ACTION,
+            data: b"Calling EFI Application from Boot Option".to_vec(),
+        },
         Measurement::External {
             pcr: 4,
             event_type: EventType::EV_EFI_BOOT_SERVICES_APPLICATION,
             object: b"stand-in for an Authenticode digest input".to_vec(),
-            data: [0u64.to_le_bytes(), 0u64.to_le_bytes(), 0u64.to_le_bytes(), 4u64.to_le_bytes()].concat().into_iter().chain([0x7F, 0xFF, 4, 0]).collect(),
+            data: [0u64.to_le_bytes(), 0u64.to_le_bytes(), 0u64.to_le_bytes(), 4u64.to_le_bytes()]
+                .concat()
+                .into_iter()
+                .chain([0x7F, 0xFF, 4, 0])
+                .collect(),
         },
-        Measurement::Data { pcr: 8, event_type: EventType::EV_IPL, data: b"grub_cmd: linux /vmlinuz root=/dev/vda1\0".to_vec() },
+        Measurement::Data {
+            pcr: 8,
+            event_type: EventType::EV_IPL,
+            data: b"grub_cmd: linux /vmlinuz root=/dev/vda1\0".to_vec(),
+        },
         Measurement::Data { pcr: 14, event_type: EventType::EV_IPL, data: b"MokList".to_vec() },
         Measurement::Data { pcr: 16, event_type: EventType::EV_EVENT_TAG, data: vec![1, 2, 3] },
         Measurement::Data { pcr: 23, event_type: EventType::EV_EVENT_TAG, data: vec![] },
@@ -85,7 +108,8 @@ fn writer_and_replay_match_swtpm() {
             }
             Measurement::External { pcr, event_type, object, data } => {
                 let digests: Vec<Digest> = banks.iter().map(|bank| bank.hash(&object)).collect();
-                let list: Vec<String> = digests.iter().map(|digest| format!("{}={digest}", digest.algorithm())).collect();
+                let list: Vec<String> =
+                    digests.iter().map(|digest| format!("{}={digest}", digest.algorithm())).collect();
                 tpm.run("tpm2_pcrextend", &[&format!("{pcr}:{}", list.join(","))]);
                 writer.extend(pcr, event_type, &digests, &data).unwrap();
             }
@@ -118,8 +142,14 @@ fn writer_and_replay_match_swtpm() {
 /// Corpus logs where tpm2_eventlog 5.4 and our replay disagree or one of them rejects the log,
 /// with the reason.
 const TPM2_EVENTLOG_EXCEPTIONS: &[(&str, &str)] = &[
-    ("go-attestation/short_no_action_eventlog", "tpm2_eventlog reads a short first EV_NO_ACTION as a Spec ID event and fails"),
-    ("go-eventlog/ccel-cos-113-intel-tdx.bin", "tpm2_eventlog rejects the CCEL header's MR index 1 and cannot skip 0xFF padding"),
+    (
+        "go-attestation/short_no_action_eventlog",
+        "tpm2_eventlog reads a short first EV_NO_ACTION as a Spec ID event and fails",
+    ),
+    (
+        "go-eventlog/ccel-cos-113-intel-tdx.bin",
+        "tpm2_eventlog rejects the CCEL header's MR index 1 and cannot skip 0xFF padding",
+    ),
     ("go-eventlog/ccel-cos-113-intel-tdx-dupe-separator.bin", "same as the CCEL log"),
     ("go-eventlog/ccel-cos-113-intel-tdx.table.bin", "not an event log; tpm2_eventlog 5.4 crashes with SIGSEGV"),
     ("keylime/binary_bios_measurements-bogus", "text, not a log; tpm2_eventlog 5.4 crashes with SIGSEGV"),
@@ -143,19 +173,30 @@ fn tpm2_eventlog_agrees_with_replay() {
         }
         for file in std::fs::read_dir(&directory).unwrap() {
             let path = file.unwrap().path();
-            let name = format!("{}/{}", directory.file_name().unwrap().to_str().unwrap(), path.file_name().unwrap().to_str().unwrap());
+            let name = format!(
+                "{}/{}",
+                directory.file_name().unwrap().to_str().unwrap(),
+                path.file_name().unwrap().to_str().unwrap()
+            );
             if name.ends_with(".json") || name.ends_with(".pb") || name.ends_with(".md") {
                 continue;
             }
             if TPM2_EVENTLOG_EXCEPTIONS.iter().any(|(exception, _)| *exception == name) {
                 continue;
             }
+
             let output = Command::new("tpm2_eventlog").arg(&path).output().unwrap();
-            assert!(output.status.success(), "tpm2_eventlog rejected {name}: {}", String::from_utf8_lossy(&output.stderr));
+            assert!(
+                output.status.success(),
+                "tpm2_eventlog rejected {name}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
             let text = String::from_utf8_lossy(&output.stdout);
             let pcrs_section = text.split("\npcrs:").nth(1).unwrap_or_default();
+
             let bytes = std::fs::read(&path).unwrap();
-            let log = EventLog::parse(&bytes, ParseOptions::default()).unwrap_or_else(|error| panic!("{name}: {error}"));
+            let log =
+                EventLog::parse(&bytes, ParseOptions::default()).unwrap_or_else(|error| panic!("{name}: {error}"));
             let replayed = replay(&log).unwrap();
             for (bank, pcr, value) in parse_pcr_listing(pcrs_section) {
                 let ours = replayed.value(algorithm(&bank), pcr).map(|digest| digest.as_bytes().to_vec());
@@ -167,13 +208,15 @@ fn tpm2_eventlog_agrees_with_replay() {
         }
     }
     // tpm2_eventlog 5.4 extends every EV_NO_ACTION after the first event with its zero digest
-    // and ignores StartupLocality (both fixed in later tpm2-tools). A replay written in Python
-    // from the PFP rules reproduces its PCR 0 of the keylime log exactly that way. So PCR 0
+    // and ignores StartupLocality (later tpm2-tools fix both). Starting PCR 0 at zero and
+    // extending the StartupLocality record gives exactly its PCR 0 of the keylime log. So PCR 0
     // differs for the two logs with such events: the locality-3 keylime log (no expected
     // values) and the SP800-155 log, whose PCR 0 we replay to the value in expected_pcrs.json.
     let mut expected_differences: Vec<String> =
         ["sha1", "sha256"].iter().map(|bank| format!("keylime/binary_bios_measurements {bank} PCR 0")).collect();
-    expected_differences.extend(["sha1", "sha256", "sha384"].iter().map(|bank| format!("go-tpm-tools/eventlogwithsp800155.bin {bank} PCR 0")));
+    expected_differences.extend(
+        ["sha1", "sha256", "sha384"].iter().map(|bank| format!("go-tpm-tools/eventlogwithsp800155.bin {bank} PCR 0")),
+    );
     differences.sort();
     expected_differences.sort();
     assert_eq!(differences, expected_differences);

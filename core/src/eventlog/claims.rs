@@ -1,6 +1,6 @@
-//! Claims about a boot drawn only from events whose PCR replayed to the expected value
-//! (TCG PC Client PFP 1.05, sections 3.3.4 and 10.4: what each PCR records), and only in the
-//! banks that matched: loaded images (PCR 4) and kernel command lines (PCRs 8 and 12).
+//! Claims about a boot: loaded images (PCR 4) and kernel command lines (PCRs 8 and 12), per
+//! the PCR usage of TCG PC Client PFP 1.05, sections 3.3.4 and 10.4. Claims come only from
+//! events whose PCR replayed to the expected value, and only in the banks that matched.
 //!
 //! Entry point: [`VerifiedEvents::new`]. Secure Boot state and Windows claims build on it in
 //! [`crate::eventlog::secureboot_state`] and [`crate::eventlog::windows`].
@@ -135,7 +135,7 @@ pub fn loaded_images<'a>(events: &VerifiedEvents<'_, 'a>) -> Result<Vec<LoadedIm
     Ok(images)
 }
 
-/// Where a command line was measured.
+/// The boot component that measured a command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CommandLineSource {
     /// GRUB `kernel_cmdline:` in PCR 8.
@@ -169,7 +169,7 @@ impl fmt::Display for CommandLineText<'_> {
 pub struct CommandLine<'a> {
     /// Index of the event.
     pub event_index: usize,
-    /// Which loader measured it.
+    /// The component that measured it.
     pub source: CommandLineSource,
     /// The text.
     pub text: CommandLineText<'a>,

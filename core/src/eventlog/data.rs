@@ -104,7 +104,13 @@ fn decode_no_action(data: &[u8], base: usize) -> Result<EventData<'_>, Error> {
         s if s == spec_id::SIGNATURE => EventData::SpecId(SpecIdEvent::parse(data, base)?),
         s if s == STARTUP_LOCALITY_SIGNATURE => match rest {
             [locality] => EventData::StartupLocality(*locality),
-            _ => return Err(Error::new(ErrorKind::TrailingData, "TCG_EfiStartupLocalityEvent", base.saturating_add(17))),
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::TrailingData,
+                    "TCG_EfiStartupLocalityEvent",
+                    base.saturating_add(17),
+                ));
+            }
         },
         b"SP800-155 Event\0" | b"SP800-155 Event3" => EventData::Sp800155(rest),
         b"NvIndexInstance\0" => EventData::NvIndexInstance(rest),
@@ -131,10 +137,13 @@ pub struct Utf16Str<'a>(pub &'a [u8]);
 impl Utf16Str<'_> {
     /// The UTF-16 code units, up to the first NUL.
     pub fn units(&self) -> impl Iterator<Item = u16> + '_ {
-        self.0.chunks_exact(2).map(|pair| match pair {
-            [low, high] => u16::from_le_bytes([*low, *high]),
-            _ => 0,
-        }).take_while(|unit| *unit != 0)
+        self.0
+            .chunks_exact(2)
+            .map(|pair| match pair {
+                [low, high] => u16::from_le_bytes([*low, *high]),
+                _ => 0,
+            })
+            .take_while(|unit| *unit != 0)
     }
 
     /// Whether the text equals `text`.
@@ -246,8 +255,9 @@ impl<'a> ImageLoadEvent<'a> {
         let length_in_memory = reader.u64_le()?;
         let link_time_address = reader.u64_le()?;
         let length_offset = reader.offset();
-        let length = usize::try_from(reader.u64_le()?)
-            .map_err(|_| Error::new(ErrorKind::Truncated { needed: usize::MAX }, "UEFI_IMAGE_LOAD_EVENT", length_offset))?;
+        let length = usize::try_from(reader.u64_le()?).map_err(|_| {
+            Error::new(ErrorKind::Truncated { needed: usize::MAX }, "UEFI_IMAGE_LOAD_EVENT", length_offset)
+        })?;
         let device_path_offset = reader.offset();
         let device_path = reader.bytes(length)?;
         let trailing = reader.rest();
@@ -312,9 +322,11 @@ impl<'a> GptData<'a> {
         }
         let count_offset = reader.offset();
         let count = usize::try_from(reader.u64_le()?).unwrap_or(usize::MAX);
-        let length = count
-            .checked_mul(entry_size)
-            .ok_or(Error::new(ErrorKind::Overflow { field: "NumberOfPartitions" }, STRUCTURE, count_offset))?;
+        let length = count.checked_mul(entry_size).ok_or(Error::new(
+            ErrorKind::Overflow { field: "NumberOfPartitions" },
+            STRUCTURE,
+            count_offset,
+        ))?;
         let entries = reader.bytes(length)?;
         reader.finish()?;
         Ok(Self { header, disk_guid, partition_count: count, entry_size, entries })
@@ -376,7 +388,9 @@ impl<'a> Ipl<'a> {
 fn looks_like_utf16(data: &[u8]) -> bool {
     data.len() >= 2
         && data.len() % 2 == 0
-        && data.chunks_exact(2).all(|pair| matches!(pair, [low, 0] if *low == 0 || low.is_ascii_graphic() || low.is_ascii_whitespace()))
+        && data
+            .chunks_exact(2)
+            .all(|pair| matches!(pair, [low, 0] if *low == 0 || low.is_ascii_graphic() || low.is_ascii_whitespace()))
 }
 
 /// `EV_S_CRTM_VERSION` data.
@@ -449,9 +463,11 @@ impl<'a> HandoffTables<'a> {
         };
         let count_offset = reader.offset();
         let count = usize::try_from(reader.u64_le()?).unwrap_or(usize::MAX);
-        let length = count
-            .checked_mul(24)
-            .ok_or(Error::new(ErrorKind::Overflow { field: "NumberOfTables" }, STRUCTURE, count_offset))?;
+        let length = count.checked_mul(24).ok_or(Error::new(
+            ErrorKind::Overflow { field: "NumberOfTables" },
+            STRUCTURE,
+            count_offset,
+        ))?;
         let entries = reader.bytes(length)?;
         reader.finish()?;
         Ok(Self { description, entries })
@@ -515,8 +531,9 @@ impl<'a> TaggedEvent<'a> {
         let mut reader = Reader::new(bytes, base, "TCG_PCClientTaggedEvent");
         let id = reader.u32_le()?;
         let size_offset = reader.offset();
-        let size = usize::try_from(reader.u32_le()?)
-            .map_err(|_| Error::new(ErrorKind::Truncated { needed: usize::MAX }, "TCG_PCClientTaggedEvent", size_offset))?;
+        let size = usize::try_from(reader.u32_le()?).map_err(|_| {
+            Error::new(ErrorKind::Truncated { needed: usize::MAX }, "TCG_PCClientTaggedEvent", size_offset)
+        })?;
         let data_offset = reader.offset();
         let data = reader.bytes(size)?;
         Ok(Self { id, data, data_offset, trailing: reader.rest() })

@@ -142,7 +142,11 @@ impl<'a> EventLog<'a> {
                 break padding;
             }
             if events.len() >= options.max_events {
-                return Err(Error::new(ErrorKind::LimitExceeded { what: "events", max: options.max_events }, LOG, offset));
+                return Err(Error::new(
+                    ErrorKind::LimitExceeded { what: "events", max: options.max_events },
+                    LOG,
+                    offset,
+                ));
             }
             let index = events.len();
             let event = match &spec_id {
@@ -251,7 +255,11 @@ fn read_agile_event<'a>(reader: &mut Reader<'a>, index: usize, spec_id: &SpecIdE
     let count = usize_from(reader.u32_le()?, AGILE_EVENT, "digests.count", count_offset)?;
     let max = spec_id.algorithms.len();
     if count > max {
-        return Err(Error::new(ErrorKind::LimitExceeded { what: "digests in an event", max }, AGILE_EVENT, count_offset));
+        return Err(Error::new(
+            ErrorKind::LimitExceeded { what: "digests in an event", max },
+            AGILE_EVENT,
+            count_offset,
+        ));
     }
     let mut digests = [None; 4];
     let mut seen: Vec<u16> = Vec::new();

@@ -71,7 +71,9 @@ pub fn check_digest(event: &Event<'_>) -> DigestCheck {
         | EventType::EV_EFI_VARIABLE_BOOT2 => check_forms(event, &[Form::Spec(data)]),
         EventType::EV_EFI_VARIABLE_DRIVER_CONFIG | EventType::EV_EFI_VARIABLE_BOOT => {
             match VariableData::parse(data, event.data_offset) {
-                Ok(variable) => check_forms(event, &[Form::Spec(data), Form::Quirk(variable.data, Quirk::VariableDataOnly)]),
+                Ok(variable) => {
+                    check_forms(event, &[Form::Spec(data), Form::Quirk(variable.data, Quirk::VariableDataOnly)])
+                }
                 Err(_) => check_forms(event, &[Form::Spec(data)]),
             }
         }
@@ -205,9 +207,14 @@ pub fn replay(log: &EventLog<'_>) -> Result<Replay, Error> {
             continue;
         }
         if event.pcr_index == 0 && event.event_type == EventType::EV_EFI_HCRTM_EVENT && !pcr0_extended {
-            banks.set_startup_locality(HCRTM_LOCALITY).map_err(|_| Error::invalid("TCG_PCR_EVENT2", "eventType", event.offset))?;
+            banks
+                .set_startup_locality(HCRTM_LOCALITY)
+                .map_err(|_| Error::invalid("TCG_PCR_EVENT2", "eventType", event.offset))?;
         }
-        if event.pcr_index == 5 && event.event_type == EventType::EV_EFI_ACTION && event.data == EXIT_BOOT_SERVICES_INVOCATION.as_bytes() {
+        if event.pcr_index == 5
+            && event.event_type == EventType::EV_EFI_ACTION
+            && event.data == EXIT_BOOT_SERVICES_INVOCATION.as_bytes()
+        {
             has_exit_boot_services = true;
         }
         pcr0_extended |= event.pcr_index == 0;
@@ -220,7 +227,9 @@ pub fn replay(log: &EventLog<'_>) -> Result<Replay, Error> {
             }
             match event.digest(algorithm) {
                 Some(digest) => {
-                    banks.extend(event.pcr_index, &digest).map_err(|_| Error::invalid("TCG_PCR_EVENT2", "pcrIndex", event.offset))?;
+                    banks
+                        .extend(event.pcr_index, &digest)
+                        .map_err(|_| Error::invalid("TCG_PCR_EVENT2", "pcrIndex", event.offset))?;
                 }
                 None => {
                     if let Some(slot) = missing.get_mut(algorithm.index()).and_then(|row| row.get_mut(pcr)) {

@@ -1,7 +1,7 @@
-//! The Secure Boot state recorded in PCR 7 (TCG PC Client PFP 1.05, section 3.3.4.8 and
-//! 10.4.4): the `SecureBoot`, `PK`, `KEK`, `db` and `dbx` variables measured before the
-//! separator, and the `db` entries (authorities) that allowed drivers before the separator and
-//! boot applications after it.
+//! The Secure Boot state recorded in PCR 7 (TCG PC Client PFP 1.05, sections 3.3.4.8 and
+//! 10.4.4). Firmware measures the `SecureBoot`, `PK`, `KEK`, `db` and `dbx` variables before the
+//! separator. It measures the `db` entries (authorities) that allowed drivers before the
+//! separator, and those that allowed boot applications after it.
 //!
 //! Entry point: [`SecureBootState::from_events`]. The rules are those of go-attestation's
 //! reference algorithm:
@@ -46,7 +46,7 @@ impl MeasuredVariable<'_> {
     }
 }
 
-/// What an `EV_EFI_VARIABLE_AUTHORITY` event records.
+/// The content kind of an `EV_EFI_VARIABLE_AUTHORITY` event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuthorityKind {
     /// An `EFI_SIGNATURE_DATA` of a signature database (`db`, or shim's `MokList` and vendor
@@ -65,7 +65,7 @@ pub struct Authority<'a> {
     pub event_index: usize,
     /// The decoded `UEFI_VARIABLE_DATA` (its name is the database, such as `db` or `Shim`).
     pub variable: VariableData<'a>,
-    /// What the event records.
+    /// The content kind.
     pub kind: AuthorityKind,
     /// The quirk under which the digest matched, if any.
     pub quirk: Option<Quirk>,
@@ -148,7 +148,11 @@ impl<'a> SecureBootState<'a> {
                         return Err(event_error("UEFI_VARIABLE_DATA", event.data_offset));
                     };
                     let measured = MeasuredVariable { event_index: event.index, variable, quirk };
-                    if state.variables.iter().any(|seen| seen.variable.vendor == variable.vendor && seen.variable.name == variable.name) {
+                    if state
+                        .variables
+                        .iter()
+                        .any(|seen| seen.variable.vendor == variable.vendor && seen.variable.name == variable.name)
+                    {
                         return Err(event_error("duplicate variable", event.offset));
                     }
                     if measured.is(EFI_GLOBAL_VARIABLE, "SecureBoot") {
@@ -264,9 +268,14 @@ pub fn signature_entries(database: &[u8]) -> Result<Vec<SignatureEntry<'_>>, Err
         }
         for signature in signatures.chunks_exact(signature_size) {
             if entries.len() >= MAX_SIGNATURE_ENTRIES {
-                return Err(Error::new(ErrorKind::LimitExceeded { what: "signature entries", max: MAX_SIGNATURE_ENTRIES }, LIST, list_offset));
+                return Err(Error::new(
+                    ErrorKind::LimitExceeded { what: "signature entries", max: MAX_SIGNATURE_ENTRIES },
+                    LIST,
+                    list_offset,
+                ));
             }
-            let (owner, data) = signature.split_at_checked(16).ok_or(Error::invalid(LIST, "SignatureSize", size_offset))?;
+            let (owner, data) =
+                signature.split_at_checked(16).ok_or(Error::invalid(LIST, "SignatureSize", size_offset))?;
             let owner: [u8; 16] = owner.try_into().map_err(|_| Error::invalid(LIST, "SignatureSize", size_offset))?;
             entries.push(SignatureEntry { signature_type, owner: Guid::from_bytes(owner), data });
         }

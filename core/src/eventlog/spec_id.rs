@@ -80,7 +80,11 @@ impl<'a> SpecIdEvent<'a> {
             return Err(Error::invalid(STRUCTURE, "numberOfAlgorithms", count_offset));
         }
         if count > MAX_ALGORITHMS {
-            return Err(Error::new(ErrorKind::LimitExceeded { what: "Spec ID algorithms", max: MAX_ALGORITHMS }, STRUCTURE, count_offset));
+            return Err(Error::new(
+                ErrorKind::LimitExceeded { what: "Spec ID algorithms", max: MAX_ALGORITHMS },
+                STRUCTURE,
+                count_offset,
+            ));
         }
         let mut algorithms = Vec::new();
         for _ in 0..count {
@@ -102,12 +106,23 @@ impl<'a> SpecIdEvent<'a> {
         let vendor_info_size = usize::from(reader.u8()?);
         let vendor_info = reader.bytes(vendor_info_size)?;
         reader.finish()?;
-        Ok(Self { platform_class, spec_version_minor, spec_version_major, spec_errata, uintn_size, algorithms, vendor_info })
+        Ok(Self {
+            platform_class,
+            spec_version_minor,
+            spec_version_major,
+            spec_errata,
+            uintn_size,
+            algorithms,
+            vendor_info,
+        })
     }
 
     /// The digest size of `algorithm_id`, if the table lists it.
     pub fn digest_size(&self, algorithm_id: u16) -> Option<usize> {
-        self.algorithms.iter().find(|entry| entry.algorithm_id == algorithm_id).map(|entry| usize::from(entry.digest_size))
+        self.algorithms
+            .iter()
+            .find(|entry| entry.algorithm_id == algorithm_id)
+            .map(|entry| usize::from(entry.digest_size))
     }
 
     /// The listed algorithms that this crate implements, in table order.

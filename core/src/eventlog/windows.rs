@@ -306,7 +306,9 @@ impl<'a> WindowsBootClaims<'a> {
             sipa::WINPE => latch_true(&mut self.win_pe, event.boolean()?),
             sipa::CODE_INTEGRITY => latch_false(&mut self.code_integrity, event.boolean()?),
             sipa::DATA_EXECUTION_PREVENTION => latch_false(&mut self.data_execution_prevention, event.boolean()?),
-            sipa::VBS_VSM_REQUIRED | sipa::VBS_MANDATORY_ENFORCEMENT => latch_false(&mut self.vbs_enabled, event.boolean()?),
+            sipa::VBS_VSM_REQUIRED | sipa::VBS_MANDATORY_ENFORCEMENT => {
+                latch_false(&mut self.vbs_enabled, event.boolean()?)
+            }
             sipa::VBS_HVCI_POLICY => self.hvci_policy = Some(event.integer()?),
             _ => {}
         }
@@ -315,9 +317,11 @@ impl<'a> WindowsBootClaims<'a> {
 }
 
 fn take_budget(budget: &mut usize, offset: usize) -> Result<(), Error> {
-    *budget = budget
-        .checked_sub(1)
-        .ok_or(Error::new(ErrorKind::LimitExceeded { what: "SIPA events", max: MAX_SIPA_EVENTS }, STRUCTURE, offset))?;
+    *budget = budget.checked_sub(1).ok_or(Error::new(
+        ErrorKind::LimitExceeded { what: "SIPA events", max: MAX_SIPA_EVENTS },
+        STRUCTURE,
+        offset,
+    ))?;
     Ok(())
 }
 

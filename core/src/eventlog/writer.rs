@@ -63,7 +63,10 @@ impl EventLogWriter {
         pcr_index(pcr)?;
         let mut ordered = Vec::new();
         for algorithm in &self.algorithms {
-            let digest = digests.iter().find(|digest| digest.algorithm() == *algorithm).ok_or(PcrError::BankMissing(*algorithm))?;
+            let digest = digests
+                .iter()
+                .find(|digest| digest.algorithm() == *algorithm)
+                .ok_or(PcrError::BankMissing(*algorithm))?;
             ordered.push(*digest);
         }
         for digest in &ordered {

@@ -272,8 +272,11 @@ impl PcrSelection {
             reader.set_structure("TPMS_PCR_SELECTION");
             let hash_offset = reader.offset();
             let hash = reader.u16_be()?;
-            let algorithm = HashAlgorithm::from_tpm_alg_id(hash)
-                .ok_or(Error::new(ErrorKind::Unsupported { field: "hash" }, "TPMS_PCR_SELECTION", hash_offset))?;
+            let algorithm = HashAlgorithm::from_tpm_alg_id(hash).ok_or(Error::new(
+                ErrorKind::Unsupported { field: "hash" },
+                "TPMS_PCR_SELECTION",
+                hash_offset,
+            ))?;
             let size_offset = reader.offset();
             let size = usize::from(reader.u8()?);
             if !(1..=4).contains(&size) {
@@ -281,7 +284,10 @@ impl PcrSelection {
             }
             let bitmap = reader.bytes(size)?;
             let mut value = [0u8; 4];
-            value.get_mut(..size).ok_or(Error::invalid("TPMS_PCR_SELECTION", "sizeofSelect", size_offset))?.copy_from_slice(bitmap);
+            value
+                .get_mut(..size)
+                .ok_or(Error::invalid("TPMS_PCR_SELECTION", "sizeofSelect", size_offset))?
+                .copy_from_slice(bitmap);
             let pcrs = u32::from_le_bytes(value);
             if pcrs >> 24 != 0 {
                 return Err(Error::invalid("TPMS_PCR_SELECTION", "pcrSelect", size_offset));

@@ -58,9 +58,10 @@ impl<'a> DevicePath<'a> {
         let mut reader = Reader::new(bytes, base, STRUCTURE);
         let mut count = 0usize;
         loop {
-            count = count.checked_add(1).filter(|count| *count <= MAX_NODES).ok_or_else(|| {
-                reader.error(ErrorKind::LimitExceeded { what: "device path nodes", max: MAX_NODES })
-            })?;
+            count = count
+                .checked_add(1)
+                .filter(|count| *count <= MAX_NODES)
+                .ok_or_else(|| reader.error(ErrorKind::LimitExceeded { what: "device path nodes", max: MAX_NODES }))?;
             let node = read_node(&mut reader)?;
             if node.node_type == node_type::END && node.sub_type == 0xFF {
                 let end = reader.position();
@@ -369,7 +370,8 @@ fn write_media(f: &mut dyn fmt::Write, node: &DevicePathNode<'_>) -> Result<bool
             let (Some(partition), Some(start), Some(size)) = (fields.u32(), fields.u64(), fields.u64()) else {
                 return Ok(false);
             };
-            let (Ok(signature), Some(format), Some(signature_type)) = (fields.0.array::<16>(), fields.u8(), fields.u8())
+            let (Ok(signature), Some(format), Some(signature_type)) =
+                (fields.0.array::<16>(), fields.u8(), fields.u8())
             else {
                 return Ok(false);
             };

@@ -122,7 +122,8 @@ pub fn parse_pcr_listing(text: &str) -> Vec<(String, u32, Vec<u8>)> {
             continue;
         }
         let Some((index, value)) = trimmed.split_once(':') else { continue };
-        let (Some(bank), Ok(index), Some(hex)) = (&bank, index.trim().parse::<u32>(), value.trim().strip_prefix("0x")) else {
+        let (Some(bank), Ok(index), Some(hex)) = (&bank, index.trim().parse::<u32>(), value.trim().strip_prefix("0x"))
+        else {
             continue;
         };
         out.push((bank.clone(), index, super::hex(hex)));
