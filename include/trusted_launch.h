@@ -65,6 +65,18 @@ enum tl_status
    */
   TL_STATUS_INPUT_DER = 106,
   /**
+   * The input is empty where data is required (for example a 0-byte event log).
+   */
+  TL_STATUS_INPUT_EMPTY = 107,
+  /**
+   * Only padding follows the last structure and padding was not allowed.
+   */
+  TL_STATUS_INPUT_PADDING = 108,
+  /**
+   * An elliptic-curve key states its curve by explicit parameters (CVE-2020-0601).
+   */
+  TL_STATUS_INPUT_EXPLICIT_EC_PARAMETERS = 109,
+  /**
    * Any other input error.
    */
   TL_STATUS_INPUT_OTHER = 199,

@@ -59,6 +59,14 @@ pub enum ErrorKind {
     /// curve. Such keys are rejected because explicit parameters let a forged key pass as a
     /// trusted one (CVE-2020-0601).
     ExplicitEcParameters,
+    /// The input holds no data at all (for example a 0-byte event log).
+    Empty,
+    /// Only zero or 0xFF padding bytes follow the last structure, and the caller did not allow
+    /// padding.
+    Padding {
+        /// Number of padding bytes.
+        length: usize,
+    },
 }
 
 impl Error {
@@ -103,6 +111,8 @@ impl fmt::Display for ErrorKind {
             Self::LimitExceeded { what, max } => write!(f, "more than {max} {what}"),
             Self::Der(kind) => write!(f, "DER: {kind}"),
             Self::ExplicitEcParameters => f.write_str("EC public key with explicit curve parameters (CVE-2020-0601)"),
+            Self::Empty => f.write_str("the input is empty"),
+            Self::Padding { length } => write!(f, "{length} bytes of padding follow the last structure"),
         }
     }
 }

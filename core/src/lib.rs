@@ -27,8 +27,10 @@ pub mod authenticode;
 pub mod crypto;
 pub mod digest;
 pub mod error;
+pub mod eventlog;
 pub mod pe;
 pub mod reader;
+pub mod tpm;
 pub mod uefi;
 
 pub use error::{Error, ErrorKind};

@@ -51,6 +51,12 @@ pub enum tl_status {
     InputLimitExceeded = 105,
     /// DER decoding failed.
     InputDer = 106,
+    /// The input is empty where data is required (for example a 0-byte event log).
+    InputEmpty = 107,
+    /// Only padding follows the last structure and padding was not allowed.
+    InputPadding = 108,
+    /// An elliptic-curve key states its curve by explicit parameters (CVE-2020-0601).
+    InputExplicitEcParameters = 109,
     /// Any other input error.
     InputOther = 199,
 }
@@ -78,6 +84,9 @@ pub(crate) fn status_of(error: &Error) -> tl_status {
         ErrorKind::Overflow { .. } => tl_status::InputOverflow,
         ErrorKind::LimitExceeded { .. } => tl_status::InputLimitExceeded,
         ErrorKind::Der(_) => tl_status::InputDer,
+        ErrorKind::Empty => tl_status::InputEmpty,
+        ErrorKind::Padding { .. } => tl_status::InputPadding,
+        ErrorKind::ExplicitEcParameters => tl_status::InputExplicitEcParameters,
         _ => tl_status::InputOther,
     }
 }

@@ -1,5 +1,6 @@
 //! UEFI structures and policies: GUIDs, signature databases, Secure Boot image verification, SBAT.
 
+pub mod device_path;
 pub mod guid;
 pub mod sbat;
 pub mod secureboot;

@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests: locating the shared corpora and generated fixtures.
 #![allow(dead_code, unreachable_pub, reason = "each test binary uses a different subset")]
 
+pub mod json;
+pub mod swtpm;
+
 use std::path::PathBuf;
 
 /// The repository root (the parent of `core/`).
