@@ -35,7 +35,7 @@ diff -u include/trusted_launch.h target/trusted_launch.h
 
 step "C test against the header and the static library, under valgrind"
 cargo build --quiet --release -p trusted-launch-ffi
-gcc -std=c11 -Wall -Wextra -Werror -Iinclude ffi/tests/test_verify.c target/release/libtrusted_launch.a -lpthread -ldl -lm -o target/test_verify
+gcc -std=c11 -Wall -Wextra -Werror -Iinclude ffi/tests/test_verify.c target/release/libtrusted_launch_ffi.a -lpthread -ldl -lm -o target/test_verify
 valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect target/test_verify tests/fixtures/secureboot
 
 step "Python bindings (maturin) and pytest"
