@@ -41,7 +41,7 @@ enum tl_status
    */
   TL_STATUS_INPUT_TRUNCATED = 100,
   /**
-   * A field holds a value the specification does not allow.
+   * A field contains a value the specification does not allow.
    */
   TL_STATUS_INPUT_INVALID_FIELD = 101,
   /**

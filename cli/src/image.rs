@@ -150,7 +150,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// The four Authenticode digests, for reports; `null` when the image cannot be hashed.
+/// Computes the four Authenticode digests for reports, or `null` when the image cannot be hashed.
 fn digests_json(bytes: &[u8]) -> Value {
     let Ok(pe) = PeImage::parse(bytes) else { return Value::Null };
     match pe.authenticode_digests() {

@@ -34,7 +34,7 @@ use trusted_launch::uefi::siglist::build_signature_list;
 
 const OWNER: Guid = Guid::from_bytes([0x77; 16]);
 
-/// A file of `.cache/debian`, or `None` (the test skips) when the folder was not fetched;
+/// Reads a file of `.cache/debian`, or returns `None` (the test skips) when the folder was not fetched;
 /// under `CI=true` a missing file fails the test.
 fn debian_file(name: &str) -> Option<Vec<u8>> {
     let path: PathBuf = repo_root().join(".cache/debian").join(name);
@@ -65,7 +65,7 @@ fn verify(db: &SignatureDatabase, dbx: &SignatureDatabase, image: &[u8]) -> Imag
     SecureBootPolicy::new(db.clone(), dbx.clone()).verify_image(image).unwrap()
 }
 
-/// The Debian Secure Boot CA from shim's `.vendor_cert` section.
+/// Returns the Debian Secure Boot CA from shim's `.vendor_cert` section.
 fn debian_ca(shim: &[u8]) -> Vec<u8> {
     let pe = PeImage::parse(shim).unwrap();
     let vendor = vendor_certificates(&pe).unwrap().expect("shim has a .vendor_cert section");
@@ -87,14 +87,14 @@ fn tool_output(program: &str, arguments: &[&str]) -> Option<String> {
     }
 }
 
-/// The SHA-256 digest `pesign -h -i FILE` prints ("hash: <hex>").
+/// Runs `pesign -h -i FILE` and returns the SHA-256 digest it prints ("hash: <hex>").
 fn pesign_digest(path: &str) -> Option<String> {
     let output = tool_output("pesign", &["-h", "-i", path])?;
     let line = output.lines().find_map(|line| line.strip_prefix("hash: "))?;
     Some(line.trim().to_lowercase())
 }
 
-/// The digest `osslsigncode verify` computes ("Calculated message digest : <HEX>").
+/// Runs `osslsigncode verify` and returns the digest it computes ("Calculated message digest : <HEX>").
 fn osslsigncode_digest(path: &str) -> Option<String> {
     let output = tool_output("osslsigncode", &["verify", "-in", path])?;
     let line = output.lines().find(|line| line.starts_with("Calculated message digest"))?;
@@ -102,7 +102,7 @@ fn osslsigncode_digest(path: &str) -> Option<String> {
 }
 
 #[test]
-fn digests_equal_pesign_and_osslsigncode() {
+fn digests_equal_reference_tools() {
     let cache = repo_root().join(".cache/debian");
     for file in ["shimx64.efi.signed", "grubx64.efi.signed", "vmlinuz.efi"] {
         let Some(image) = debian_file(file) else { return };
@@ -122,7 +122,7 @@ fn digests_equal_pesign_and_osslsigncode() {
 }
 
 #[test]
-fn shim_allowed_by_microsoft_uefi_ca_2011() {
+fn shim_allowed_by_uefi_ca_2011() {
     let Some(shim) = debian_file("shimx64.efi.signed") else { return };
     let Some(ca) = microsoft_certificate("db_MicCorUEFCA2011_2011-06-27.der") else { return };
     let verdict = verify(&database(&[(EFI_CERT_X509, &ca)]), &SignatureDatabase::new(), &shim);
@@ -135,7 +135,7 @@ fn shim_allowed_by_microsoft_uefi_ca_2011() {
 }
 
 #[test]
-fn shim_allowed_by_microsoft_uefi_ca_2023_through_its_second_signature() {
+fn shim_allowed_by_uefi_ca_2023() {
     let Some(shim) = debian_file("shimx64.efi.signed") else { return };
     let Some(ca) = microsoft_certificate("db_microsoft_uefi_ca_2023.der") else { return };
     let verdict = verify(&database(&[(EFI_CERT_X509, &ca)]), &SignatureDatabase::new(), &shim);
@@ -145,7 +145,7 @@ fn shim_allowed_by_microsoft_uefi_ca_2023_through_its_second_signature() {
 }
 
 #[test]
-fn shim_refused_by_windows_production_pca_only() {
+fn shim_refused_by_pca_only() {
     let Some(shim) = debian_file("shimx64.efi.signed") else { return };
     let Some(pca) = microsoft_certificate("db_MicWinProPCA2011_2011-10-19.der") else { return };
     let verdict = verify(&database(&[(EFI_CERT_X509, &pca)]), &SignatureDatabase::new(), &shim);
@@ -153,7 +153,7 @@ fn shim_refused_by_windows_production_pca_only() {
 }
 
 #[test]
-fn shim_refused_when_its_digest_is_in_dbx() {
+fn shim_digest_in_dbx() {
     let Some(shim) = debian_file("shimx64.efi.signed") else { return };
     let Some(ca) = microsoft_certificate("db_MicCorUEFCA2011_2011-06-27.der") else { return };
     let path = repo_root().join(".cache/debian/shimx64.efi.signed");
@@ -167,7 +167,7 @@ fn shim_refused_when_its_digest_is_in_dbx() {
     assert_eq!(algorithm, HashAlgorithm::Sha256);
 }
 
-/// The `TBSCertificate` of a DER certificate, cut out by reading the outer and inner DER headers
+/// Cuts the `TBSCertificate` out of a DER certificate by reading the outer and inner DER headers
 /// here rather than with the crate's parser.
 fn tbs_certificate(certificate: &[u8]) -> &[u8] {
     fn header_length(der: &[u8]) -> (usize, usize) {
@@ -186,7 +186,7 @@ fn tbs_certificate(certificate: &[u8]) -> &[u8] {
 }
 
 #[test]
-fn shim_refused_when_its_signer_tbs_hash_is_in_dbx() {
+fn shim_signer_tbs_hash_in_dbx() {
     let Some(shim) = debian_file("shimx64.efi.signed") else { return };
     let Some(ca) = microsoft_certificate("db_MicCorUEFCA2011_2011-06-27.der") else { return };
     let pe = PeImage::parse(&shim).unwrap();
@@ -207,7 +207,7 @@ fn shim_refused_when_its_signer_tbs_hash_is_in_dbx() {
 }
 
 #[test]
-fn grub_and_kernel_allowed_by_debian_ca_from_shim() {
+fn grub_kernel_allowed_by_debian_ca() {
     let Some(shim) = debian_file("shimx64.efi.signed") else { return };
     let ca = debian_ca(&shim);
     // SHA-256 fingerprint printed by `openssl x509 -inform der -fingerprint -sha256` on the
@@ -226,7 +226,7 @@ fn grub_and_kernel_allowed_by_debian_ca_from_shim() {
 }
 
 #[test]
-fn grub_and_kernel_refused_without_the_debian_ca() {
+fn grub_kernel_refused_without_debian_ca() {
     let Some(ca) = microsoft_certificate("db_MicCorUEFCA2011_2011-06-27.der") else { return };
     let db = database(&[(EFI_CERT_X509, &ca)]);
     for file in ["grubx64.efi.signed", "vmlinuz.efi"] {
@@ -236,8 +236,8 @@ fn grub_and_kernel_refused_without_the_debian_ca() {
 }
 
 #[test]
-fn sbat_levels_decide_debian_shim_and_grub() {
-    // shim's .sbat holds shim,4 and GRUB's grub,5 (both read with `objcopy -O binary
+fn sbat_levels_on_shim_and_grub() {
+    // shim's .sbat contains shim,4 and GRUB's grub,5 (both read with `objcopy -O binary
     // --only-section=.sbat`); the latest published SbatLevel 2025051000 requires shim,4 and
     // grub,5, so both pass, and a level requiring grub,6 revokes GRUB.
     let Some(shim) = debian_file("shimx64.efi.signed") else { return };

@@ -48,7 +48,7 @@ fn verify(db: &SignatureDatabase, dbx: &SignatureDatabase, image: &[u8]) -> Imag
     SecureBootPolicy::new(db.clone(), dbx.clone()).verify_image(image).unwrap()
 }
 
-/// The certificates carried in the image's first signature, as DER.
+/// Returns the DER certificates carried in the image's first signature.
 fn embedded_certificates(image: &[u8]) -> Vec<Vec<u8>> {
     let pe = PeImage::parse(image).unwrap();
     let table = pe.certificates().unwrap();
@@ -72,7 +72,7 @@ const UNSIGNED_COFF: [(HashAlgorithm, &str); 4] = [
 ];
 
 #[test]
-fn edk2_unsigned_coff_allowed_by_each_digest_in_db() {
+fn unsigned_coff_digest_in_db() {
     let Some(image) = corpus_file("authenticode", "edk2-googletest/UnsignedCOFF.efi") else { return };
     for (algorithm, value) in UNSIGNED_COFF {
         let digest = hex(value);
@@ -84,7 +84,7 @@ fn edk2_unsigned_coff_allowed_by_each_digest_in_db() {
 }
 
 #[test]
-fn edk2_unsigned_coff_refused_in_dbx_or_in_neither() {
+fn unsigned_coff_in_dbx_or_neither() {
     let Some(image) = corpus_file("authenticode", "edk2-googletest/UnsignedCOFF.efi") else { return };
     for (algorithm, value) in UNSIGNED_COFF {
         let digest = hex(value);
@@ -97,7 +97,7 @@ fn edk2_unsigned_coff_refused_in_dbx_or_in_neither() {
 }
 
 #[test]
-fn edk2_signed_coff_allowed_by_test_cert_in_db() {
+fn signed_coff_test_cert_in_db() {
     // PROVENANCE rows "PkcsCOFF.efi" (type 0x0002) and "CertGuidCOFF.efi" (type 0x0EF1): ACCEPT
     // with TestCertDer in db.
     let Some(certificate) = corpus_file("authenticode", "edk2-googletest/TestCertDer.der") else { return };
@@ -112,7 +112,7 @@ fn edk2_signed_coff_allowed_by_test_cert_in_db() {
 }
 
 #[test]
-fn edk2_signed_coff_refused_when_test_cert_in_dbx() {
+fn signed_coff_test_cert_in_dbx() {
     let Some(certificate) = corpus_file("authenticode", "edk2-googletest/TestCertDer.der") else { return };
     let image = corpus_file("authenticode", "edk2-googletest/PkcsCOFF.efi").unwrap();
     let listed = database(&[(EFI_CERT_X509, &certificate)]);
@@ -120,7 +120,7 @@ fn edk2_signed_coff_refused_when_test_cert_in_dbx() {
 }
 
 #[test]
-fn expired_signer_allowed_because_firmware_ignores_dates() {
+fn expired_signer_allowed() {
     // PROVENANCE row "authenticode-rs/test_key_public.pem": valid 2023-06-24..2023-07-24 only.
     let Some(pem) = corpus_file("authenticode", "authenticode-rs/test_key_public.pem") else { return };
     let certificate = pem_to_der(&pem);
@@ -132,7 +132,7 @@ fn expired_signer_allowed_because_firmware_ignores_dates() {
 }
 
 #[test]
-fn tampered_image_with_valid_cms_is_a_digest_mismatch() {
+fn tampered_image_digest_mismatch() {
     // PROVENANCE row "vthib pe_file.exe": both signatures give WrongFileDigest while the CMS
     // signature itself is intact.
     let Some(image) = corpus_file("authenticode", "vthib-authenticode-parser/pe_file.exe") else { return };
@@ -156,7 +156,7 @@ fn tampered_image_with_valid_cms_is_a_digest_mismatch() {
 }
 
 #[test]
-fn curveball_chain_with_explicit_parameters_is_refused() {
+fn curveball_explicit_parameters() {
     // PROVENANCE row "signify/7z1900-x64_signed.exe": CVE-2020-0601 test, "must be INVALID";
     // the issuer "OLLYPWN" has an EC key with explicit prime-field parameters.
     let Some(image) = corpus_file("authenticode", "signify/7z1900-x64_signed.exe") else { return };
@@ -175,7 +175,7 @@ fn curveball_chain_with_explicit_parameters_is_refused() {
 }
 
 #[test]
-fn self_signed_signer_with_its_certificate_in_db_is_allowed() {
+fn self_signed_signer_in_db() {
     // PROVENANCE row "signify/kdbazis.dll": valid with kdbazis.dll.crt trusted (signify checks a
     // date inside the validity window; firmware ignores dates).
     let Some(image) = corpus_file("authenticode", "signify/kdbazis.dll") else { return };
@@ -186,7 +186,7 @@ fn self_signed_signer_with_its_certificate_in_db_is_allowed() {
 }
 
 #[test]
-fn microsoft_driver_allowed_by_its_issuer_and_refused_after_one_byte_flip() {
+fn driver_byte_flip_refused() {
     // PROVENANCE row "signify/pciide.sys": "valid; flipping byte 1024 must fail".
     let Some(image) = corpus_file("authenticode", "signify/pciide.sys") else { return };
     let certificates = embedded_certificates(&image);
@@ -200,7 +200,7 @@ fn microsoft_driver_allowed_by_its_issuer_and_refused_after_one_byte_flip() {
 }
 
 #[test]
-fn nested_signature_counts_like_a_top_level_one() {
+fn nested_signature_authorizes() {
     // PROVENANCE row "signify/sigcheck.exe": a SHA-1 primary signature and a nested SHA-256 one,
     // valid in every multi-signature mode; SHA-256 digest a74a343b…99ef.
     let Some(image) = corpus_file("authenticode", "signify/sigcheck.exe") else { return };
@@ -226,7 +226,7 @@ fn nested_signature_counts_like_a_top_level_one() {
 }
 
 #[test]
-fn rhel7_grubs_without_sbat_are_refused() {
+fn rhel7_grubs_refused() {
     // PROVENANCE row "shim-test-data/grub/grubx64.0.76.el7*.efi": no .sbat section, "so shim with
     // a non-empty SbatLevel must REFUSE them". Their WIN_CERTIFICATE also carries a non-zero byte
     // after the signature's DER, which this verifier refuses on its own (CVE-2013-3900 rule).
@@ -252,8 +252,8 @@ fn rhel7_grubs_without_sbat_are_refused() {
 }
 
 #[test]
-fn efivars_db_and_dbx_from_a_real_machine_load_and_decide() {
-    // PROVENANCE row "shim-test-data/efivars-1": db holds 6 X509 (MS UEFI CA 2011 first) and 5
+fn efivars_databases_decide() {
+    // PROVENANCE row "shim-test-data/efivars-1": db contains 6 X509 (MS UEFI CA 2011 first) and 5
     // SHA256 entries; dbx one list of 77 SHA256 entries.
     let Some(db) = corpus_file("authenticode", "shim-test-data/efivars-1/db-d719b2cb-3d3a-4596-a3bc-dad00e67656f")
     else {
@@ -271,7 +271,7 @@ fn efivars_db_and_dbx_from_a_real_machine_load_and_decide() {
 }
 
 #[test]
-fn not_a_pe_file_is_an_error_not_a_panic() {
+fn non_pe_file_is_error() {
     // PROVENANCE row "signify/simple": 12 bytes `MZ1234567890`, "must be rejected as a malformed
     // PE without panicking".
     let Some(image) = corpus_file("authenticode", "signify/simple") else { return };
@@ -280,7 +280,7 @@ fn not_a_pe_file_is_an_error_not_a_panic() {
 }
 
 #[test]
-fn every_corpus_image_gives_a_verdict_or_an_error() {
+fn corpus_images_never_panic() {
     let files = [
         "authenticode-rs/tiny32.efi",
         "authenticode-rs/tiny32.signed.efi",

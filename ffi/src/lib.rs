@@ -39,7 +39,7 @@ pub enum tl_status {
     Panic = 99,
     /// The input ends before a structure does.
     InputTruncated = 100,
-    /// A field holds a value the specification does not allow.
+    /// A field contains a value the specification does not allow.
     InputInvalidField = 101,
     /// A valid value that trusted-launch does not implement.
     InputUnsupported = 102,

@@ -150,7 +150,7 @@ impl ImageVerdictPy {
 
 #[pymethods]
 impl ImageVerdictPy {
-    /// The authorizing db entry as a dict (`matched_by`, `signature_type`, `owner`, `data`), or
+    /// Returns the authorizing db entry as a dict (`matched_by`, `signature_type`, `owner`, `data`), or
     /// None for a refused image.
     #[getter]
     fn authority<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
@@ -174,7 +174,7 @@ impl ImageVerdictPy {
         Ok(dict)
     }
 
-    /// Every signature considered, as dicts.
+    /// Returns every signature considered, as dicts.
     #[getter]
     fn signatures<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
@@ -191,7 +191,7 @@ impl ImageVerdictPy {
         Ok(list)
     }
 
-    /// The verdict as a dict with the keys of the CLI's `--json` output.
+    /// Returns the verdict as a dict with the keys of the CLI's `--json` output.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
         dict.set_item("verdict", if self.allowed { "allowed" } else { "refused" })?;

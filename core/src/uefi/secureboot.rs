@@ -8,7 +8,7 @@
 //!    that no byte the loader maps is left out of the Authenticode digest.
 //! 2. The attribute certificate table is walked strictly and each signature is parsed, including
 //!    nested signatures (unauthenticated attribute 1.3.6.1.4.1.311.2.4.1).
-//! 3. The image digest, in every algorithm that `dbx` holds and in each signature's algorithm,
+//! 3. The image digest, in every algorithm that `dbx` contains and in each signature's algorithm,
 //!    is computed in one pass. A digest in `dbx` refuses the image.
 //! 4. Each signature is checked: its indirect digest must equal the image digest, its signer
 //!    signature must verify, and no certificate of its chain (leaf, intermediates, anchor) may be
@@ -64,8 +64,8 @@ pub struct SecureBootPolicy {
     pub revocation_scope: RevocationScope,
 }
 
-/// Where a signature sits in the image: its `WIN_CERTIFICATE` entry and, for a nested signature,
-/// its position among the nested signatures of that entry.
+/// The position of a signature in the image: its `WIN_CERTIFICATE` entry and, for a nested
+/// signature, its index among the nested signatures of that entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SignaturePosition {
     /// Index of the `WIN_CERTIFICATE` entry in the attribute certificate table.
@@ -83,7 +83,7 @@ impl fmt::Display for SignaturePosition {
     }
 }
 
-/// What allowed an image.
+/// The kind of match that allowed an image.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AuthorizedBy {
     /// The image digest in this algorithm is an `EFI_CERT_SHA*` entry of `db`.
@@ -106,13 +106,13 @@ impl AuthorizedBy {
 /// into PCR 7 as `EV_EFI_VARIABLE_AUTHORITY`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Authority {
-    /// How the entry matched.
+    /// The kind of match.
     pub by: AuthorizedBy,
     /// The `db` entry (signature type, owner GUID, data).
     pub entry: SignatureEntry,
 }
 
-/// Which certificate of a signature's chain a `dbx` entry revoked.
+/// The place in a signature's chain of the certificate that a `dbx` entry revoked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChainPosition {
     /// The signer's own certificate.
@@ -123,7 +123,7 @@ pub enum ChainPosition {
     Anchor,
 }
 
-/// Why an image was refused. [`RefusalReason::code`] gives the stable snake_case name.
+/// The reason an image was refused. [`RefusalReason::code`] gives the stable snake_case name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RefusalReason {
@@ -138,7 +138,7 @@ pub enum RefusalReason {
     CertificateInDbx {
         /// The revoked signature.
         signature: SignaturePosition,
-        /// Where the revoked certificate sits in the chain.
+        /// The place of the revoked certificate in the chain.
         position: ChainPosition,
         /// The `dbx` entry.
         entry: SignatureEntry,
@@ -148,7 +148,7 @@ pub enum RefusalReason {
     CertificateHashInDbx {
         /// The revoked signature.
         signature: SignaturePosition,
-        /// Where the revoked certificate sits in the chain.
+        /// The place of the revoked certificate in the chain.
         position: ChainPosition,
         /// The `dbx` entry.
         entry: SignatureEntry,
