@@ -1,5 +1,7 @@
-//! UEFI structures and policies: GUIDs, signature databases, Secure Boot image verification, SBAT.
+//! UEFI structures and policies: GUIDs, signature databases, Secure Boot image verification, SBAT,
+//! authenticated variable updates and variable stores.
 
+pub mod authvar;
 pub mod guid;
 pub mod sbat;
 pub mod secureboot;
@@ -7,3 +9,4 @@ pub mod shim;
 pub mod sigdb;
 pub mod siglist;
 pub mod time;
+pub mod varstore;
