@@ -1,11 +1,21 @@
 //! Published authenticated variable updates from the uefi corpus, checked against the verdicts
 //! and entry counts that the corpus PROVENANCE.md records (measured there with `openssl cms
 //! -verify` under EDK2's flags).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::panic,
+    reason = "test code, where a panic is a test failure"
+)]
 
 mod common;
 
 use common::corpus_file;
-use trusted_launch::uefi::authvar::{Authorities, Authority, RefusalReason, UpdateVerdict, VariableState, apply_update};
+use trusted_launch::uefi::authvar::{
+    Authorities, Authority, RefusalReason, UpdateVerdict, VariableState, apply_update,
+};
 use trusted_launch::uefi::guid::{EFI_GLOBAL_VARIABLE, EFI_IMAGE_SECURITY_DATABASE, Guid};
 use trusted_launch::uefi::siglist::build_signature_list;
 use trusted_launch::uefi::time::EfiTime;
@@ -196,11 +206,9 @@ fn kek_update_refused_under_other_pk() {
 #[test]
 fn invalid_kek_update_refused() {
     let Some(keys) = kek_update_keys() else { return };
-    let update = corpus_file(
-        "uefi",
-        "secureboot_objects/kek_update_samples/KEKUpdate_Microsoft_PK1_INVALIDSIG_7c92b79.bin",
-    )
-    .unwrap();
+    let update =
+        corpus_file("uefi", "secureboot_objects/kek_update_samples/KEKUpdate_Microsoft_PK1_INVALIDSIG_7c92b79.bin")
+            .unwrap();
     // PROVENANCE.md: INVALID for every name, GUID and attribute combination tried.
     for (name, guid) in [("KEK", EFI_GLOBAL_VARIABLE), ("db", EFI_IMAGE_SECURITY_DATABASE)] {
         for attributes in [APPEND, PLAIN] {

@@ -15,8 +15,8 @@ mod signer;
 mod timestamp;
 mod tlv;
 
-pub use pkcs7::DetachedSignature;
 pub use chain::{ChainOutcome, MAX_CHAIN_DEPTH, chain_to_anchor, tbs_hash};
+pub use pkcs7::DetachedSignature;
 pub use signature::{
     AuthenticodeSignature, MAX_NESTED_SIGNATURES, MAX_NESTING_DEPTH, OID_SPC_INDIRECT_DATA, OID_SPC_NESTED_SIGNATURE,
 };

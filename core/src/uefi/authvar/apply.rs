@@ -14,15 +14,19 @@
 use alloc::vec::Vec;
 
 use crate::error::Error;
-use crate::uefi::guid::{EFI_GLOBAL_VARIABLE, EFI_IMAGE_SECURITY_DATABASE, EFI_CERT_TYPE_PKCS7, Guid};
+use crate::uefi::guid::{EFI_CERT_TYPE_PKCS7, EFI_GLOBAL_VARIABLE, EFI_IMAGE_SECURITY_DATABASE, Guid};
 use crate::uefi::sigdb::{SignatureDatabase, SignatureEntry};
-use crate::uefi::siglist::{ParseOptions, SignatureList, build_signature_list, parse_signature_lists, parse_signature_lists_with};
+use crate::uefi::siglist::{
+    ParseOptions, SignatureList, build_signature_list, parse_signature_lists, parse_signature_lists_with,
+};
 use crate::uefi::time::EfiTime;
 
 use super::descriptor::{VariableAuthentication2, WIN_CERT_REVISION_2_0, WIN_CERT_TYPE_EFI_GUID};
 use super::verdict::{Authority, RefusalReason, UpdateVerdict};
 use super::verify::{Required, check_signature, platform_key_certificate, signed_message};
-use super::{EFI_VARIABLE_APPEND_WRITE, EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS, SECURE_BOOT_VARIABLE_ATTRIBUTES};
+use super::{
+    EFI_VARIABLE_APPEND_WRITE, EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS, SECURE_BOOT_VARIABLE_ATTRIBUTES,
+};
 
 /// The stored state of the variable being written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

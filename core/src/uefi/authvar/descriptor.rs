@@ -67,9 +67,11 @@ impl<'a> VariableAuthentication2<'a> {
         let certificate_type = reader.u16_le()?;
         let cert_type = Guid::from_bytes(reader.array()?);
 
-        let cert_data_size = length
-            .checked_sub(WIN_CERTIFICATE_UEFI_GUID_HEADER_SIZE)
-            .ok_or(Error::invalid("WIN_CERTIFICATE_UEFI_GUID", "dwLength", length_offset))?;
+        let cert_data_size = length.checked_sub(WIN_CERTIFICATE_UEFI_GUID_HEADER_SIZE).ok_or(Error::invalid(
+            "WIN_CERTIFICATE_UEFI_GUID",
+            "dwLength",
+            length_offset,
+        ))?;
         if cert_data_size > MAX_CERTIFICATE_DATA {
             return Err(Error::new(
                 ErrorKind::LimitExceeded { what: "bytes of CertData", max: MAX_CERTIFICATE_DATA },

@@ -110,7 +110,9 @@ impl fmt::Display for RefusalReason {
             Self::NotTimeBased => f.write_str("attributes lack TIME_BASED_AUTHENTICATED_WRITE_ACCESS (0x20)"),
             Self::InvalidAttributes => f.write_str("attributes are not NV|BS|RT|TIME_BASED (0x27), or PK is appended"),
             Self::AttributesMismatch => f.write_str("the variable exists with other attributes"),
-            Self::InvalidTimestamp => f.write_str("time stamp has a nonzero Pad1, Nanosecond, TimeZone, Daylight or Pad2"),
+            Self::InvalidTimestamp => {
+                f.write_str("time stamp has a nonzero Pad1, Nanosecond, TimeZone, Daylight or Pad2")
+            }
             Self::InvalidWinCertificate => f.write_str("WIN_CERTIFICATE revision is not 0x0200 or type is not 0x0EF1"),
             Self::UnsupportedCertType => f.write_str("CertType is not EFI_CERT_TYPE_PKCS7_GUID"),
             Self::InvalidSignatureList(error) => write!(f, "payload is not a valid signature list: {error}"),
