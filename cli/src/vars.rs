@@ -178,7 +178,7 @@ fn variable_json(variable: &Variable) -> Value {
     })
 }
 
-/// Whether the variable holds signature lists.
+/// Returns whether the variable's data is a sequence of signature lists.
 fn is_signature_database(variable: &Variable) -> bool {
     let name = variable.name.as_str();
     (variable.guid == EFI_GLOBAL_VARIABLE

@@ -168,7 +168,7 @@ fn hex_decode(text: &str) -> Vec<u8> {
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect()
 }
 
-/// The set of `(owner, data)` entries of a hex-encoded signature-list variable.
+/// Collects the `(owner, data)` entries of a hex-encoded signature-list variable.
 fn entries(hex: &str) -> BTreeSet<(String, Vec<u8>)> {
     let bytes = hex_decode(hex);
     parse_signature_lists(&bytes, 0)

@@ -56,7 +56,7 @@ fn db_append_by_kek_accepted() {
     let UpdateVerdict::Accepted { entries_before, entries_after, new_timestamp, authority, .. } = verdict else {
         panic!("refused: {verdict:?}")
     };
-    // manifest.json: db.esl holds one certificate; the update appends 3 SHA-256 entries dated 2024-06-01.
+    // manifest.json: db.esl contains one certificate; the update appends 3 SHA-256 entries dated 2024-06-01.
     assert_eq!((entries_before, entries_after), (1, 4));
     assert_eq!((new_timestamp.year, new_timestamp.month), (2024, 6));
     assert!(matches!(authority, Authority::KeyExchangeKey { .. }));

@@ -88,7 +88,7 @@ impl VariableStore {
         Ok(Self { store: Mutex::new(Store::Efivarfs(store)) })
     }
 
-    /// The live variables: dicts with name, guid, attributes, timestamp (ISO 8601 or None) and
+    /// Returns the live variables as dicts with name, guid, attributes, timestamp (ISO 8601 or None) and
     /// data (bytes).
     fn variables<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
@@ -140,7 +140,7 @@ impl VariableStore {
         Ok(UpdateVerdict::from_core(&verdict))
     }
 
-    /// The EDK2 image with every accepted write applied. Raises ValueError for efivarfs stores.
+    /// Encodes the EDK2 image with every accepted write applied. Raises ValueError for efivarfs stores.
     fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         let image = self.with_store(|store| match store {
             Store::Edk2(store) => Some(store.to_bytes()),
@@ -150,7 +150,7 @@ impl VariableStore {
         Ok(PyBytes::new(py, &image))
     }
 
-    /// A SecureBootPolicy from the store's db, dbx, dbt and SbatLevel.
+    /// Builds a SecureBootPolicy from the store's db, dbx, dbt and SbatLevel.
     fn secure_boot_policy(&self, py: Python<'_>) -> PyResult<SecureBootPolicy> {
         let policy = self.with_store(|store| secure_boot_policy(store.store()))?;
         let policy = policy.map_err(|error| parse_error(py, "variable store", &error))?;
@@ -220,7 +220,7 @@ impl UpdateVerdict {
 
 #[pymethods]
 impl UpdateVerdict {
-    /// The verdict as a dict with the same keys as the properties.
+    /// Returns the verdict as a dict with the same keys as the properties.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
         dict.set_item("accepted", self.accepted)?;

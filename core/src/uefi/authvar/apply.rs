@@ -219,6 +219,8 @@ pub fn apply_update(
     if payload.is_empty() {
         return match current {
             Some(state) => accepted(state.data.to_vec(), entries_before, stored_timestamp.unwrap_or(timestamp), false),
+            // NOTE: firmware returns success here without creating the variable; this reports
+            // it as not found because an accepted verdict would make callers store an empty value.
             None => refuse(RefusalReason::VariableNotFound),
         };
     }
@@ -242,7 +244,7 @@ fn lenient_database(data: &[u8]) -> Result<SignatureDatabase, Error> {
     Ok(database)
 }
 
-/// Rebuilds `list` without the entries that `stored` already holds. Returns the encoded list
+/// Rebuilds `list` without the entries that `stored` already contains. Returns the encoded list
 /// (empty when every entry was present) and the number of entries kept.
 fn filtered_list(list: &SignatureList<'_>, stored: &SignatureDatabase) -> Result<(Vec<u8>, usize), Error> {
     let kept: Vec<(Guid, &[u8])> = list

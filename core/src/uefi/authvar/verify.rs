@@ -42,7 +42,7 @@ pub(super) enum Required {
 }
 
 /// Checks the PKCS#7 signature in `cert_data` over `message` and the signer's authority.
-/// `pk_certificate` is the DER of the enrolled `PK`; `kek` holds the `KEK` entries.
+/// `pk_certificate` is the DER of the enrolled `PK`; `kek` contains the `KEK` entries.
 ///
 /// Returns `Err` when the PKCS#7 structure or its algorithms cannot be decoded.
 pub(super) fn check_signature(

@@ -118,6 +118,9 @@ impl NvStore {
     /// Parses an image that starts with the variable firmware volume. Bytes after the volume
     /// (OVMF's fault-tolerant-write areas) are kept unchanged and not read.
     ///
+    /// NOTE: a write that firmware interrupted and left in the fault-tolerant-write spare block
+    /// is not replayed, so such an image reads as it was before that write.
+    ///
     /// Checks: the volume's `FileSystemGuid`, `Signature`, `Revision` 2, `FvLength` within the
     /// image, `HeaderLength` and the 16-bit header checksum; the store's signature GUID, `Format`
     /// `VARIABLE_STORE_FORMATTED`, `State` `VARIABLE_STORE_HEALTHY` and `Size` within the volume;
@@ -134,12 +137,12 @@ impl NvStore {
         Ok(Self { image: image.to_vec(), authenticated, records_start, region_end, records_end, records, variables })
     }
 
-    /// Every record, live or not, in store order.
+    /// Returns every record, live or not, in store order.
     pub fn records(&self) -> &[Record] {
         &self.records
     }
 
-    /// Whether the store holds `AUTHENTICATED_VARIABLE_HEADER` records.
+    /// Returns whether the store's records are `AUTHENTICATED_VARIABLE_HEADER`s.
     pub const fn is_authenticated(&self) -> bool {
         self.authenticated
     }
@@ -149,8 +152,8 @@ impl NvStore {
         self.region_end.saturating_sub(self.records_end)
     }
 
-    /// The image with every change applied: same size, same volume header, records aligned to 4
-    /// bytes, free space 0xFF.
+    /// Encodes the image with every change applied. It keeps the size and the volume header, aligns
+    /// records to 4 bytes and fills free space with 0xFF.
     pub fn to_bytes(&self) -> Vec<u8> {
         self.image.clone()
     }
