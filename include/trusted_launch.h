@@ -157,6 +157,16 @@ typedef struct tl_image_verdict tl_image_verdict;
  */
 typedef struct tl_policy tl_policy;
 
+/**
+ * The outcome of one authenticated write.
+ */
+typedef struct tl_update_verdict tl_update_verdict;
+
+/**
+ * A variable store: an EDK2 non-volatile store image or a set of efivarfs files.
+ */
+typedef struct tl_varstore tl_varstore;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -295,6 +305,140 @@ tl_status tl_image_verdict_digest(const tl_image_verdict *verdict,
  * `verdict` is NULL or a handle from `tl_verify_image` not yet released.
  */
 void tl_image_verdict_free(tl_image_verdict *verdict);
+
+/**
+ * Parses an EDK2/OVMF variable store image (`OVMF_VARS*.fd`). The image is copied; on success
+ * `*out` owns a store to release with `tl_varstore_free`.
+ *
+ * # Safety
+ * `image` is valid for `image_length` bytes; `out` is valid; `message` is NULL or valid for
+ * `message_capacity` bytes.
+ */
+tl_status tl_varstore_new_edk2(const uint8_t *image,
+                               size_t image_length,
+                               tl_varstore **out,
+                               char *message,
+                               size_t message_capacity);
+
+/**
+ * Creates an empty efivarfs store; add variables with `tl_varstore_add_efivarfs_file`.
+ *
+ * # Safety
+ * `out` is valid.
+ */
+tl_status tl_varstore_new_efivarfs(tl_varstore **out);
+
+/**
+ * Adds one efivarfs file: `file_name` is `Name-GUID`, `contents` the attribute word followed by
+ * the data. A file name that is not `Name-GUID` is `TL_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `store` is a live efivarfs handle; `file_name` is a NUL-terminated string; `contents` is valid
+ * for `contents_length` bytes; `message` as for `tl_varstore_new_edk2`.
+ */
+tl_status tl_varstore_add_efivarfs_file(tl_varstore *store,
+                                        const char *file_name,
+                                        const uint8_t *contents,
+                                        size_t contents_length,
+                                        char *message,
+                                        size_t message_capacity);
+
+/**
+ * Number of live variables. 0 for NULL.
+ *
+ * # Safety
+ * `store` is NULL or a live handle.
+ */
+size_t tl_varstore_variable_count(const tl_varstore *store);
+
+/**
+ * Applies `SetVariable(name, guid, attributes, update)` as firmware would, against the store's
+ * PK and KEK, and stores an accepted write. `guid` (16 bytes, on-disk order) may be NULL for the
+ * default: EFI_GLOBAL_VARIABLE for PK and KEK, EFI_IMAGE_SECURITY_DATABASE_GUID otherwise.
+ * Returns `TL_STATUS_OK` with a verdict in `*out` (release with `tl_update_verdict_free`)
+ * whether the write is accepted or refused; an error status when the update cannot be decoded
+ * or an accepted write does not fit the store.
+ *
+ * # Safety
+ * `store` is a live handle; `name` is a NUL-terminated string; `guid` is NULL or valid for 16
+ * bytes; `update` is valid for `update_length` bytes; `out` is valid; `message` as above.
+ */
+tl_status tl_varstore_apply_update(tl_varstore *store,
+                                   const char *name,
+                                   const uint8_t (*guid)[16],
+                                   uint32_t attributes,
+                                   const uint8_t *update,
+                                   size_t update_length,
+                                   tl_update_verdict **out,
+                                   char *message,
+                                   size_t message_capacity);
+
+/**
+ * Copies the EDK2 store image, with every accepted write applied, into `out` (capacity
+ * `out_capacity`) and its length into `*written`. `TL_STATUS_BUFFER_TOO_SMALL` writes only the
+ * needed length; an efivarfs store is `TL_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `store` is a live handle; `out` is NULL or valid for `out_capacity` bytes; `written` is valid.
+ */
+tl_status tl_varstore_to_bytes(const tl_varstore *store,
+                               uint8_t *out,
+                               size_t out_capacity,
+                               size_t *written);
+
+/**
+ * Builds a Secure Boot policy from the store's db, dbx, dbt and SbatLevel. On success `*out`
+ * owns a policy to release with `tl_policy_free`.
+ *
+ * # Safety
+ * `store` is a live handle; `out` is valid; `message` as above.
+ */
+tl_status tl_policy_new_from_varstore(const tl_varstore *store,
+                                      tl_policy **out,
+                                      char *message,
+                                      size_t message_capacity);
+
+/**
+ * Releases a store. NULL is ignored.
+ *
+ * # Safety
+ * `store` is NULL or a handle not yet released.
+ */
+void tl_varstore_free(tl_varstore *store);
+
+/**
+ * Whether the write was accepted. False for NULL.
+ *
+ * # Safety
+ * `verdict` is NULL or a live handle.
+ */
+bool tl_update_verdict_is_accepted(const tl_update_verdict *verdict);
+
+/**
+ * `"accepted"` or the stable refusal code (`"signer_not_authorized"`, `"stale_timestamp"`, …).
+ * The string lives as long as the verdict. NULL for a NULL verdict.
+ *
+ * # Safety
+ * `verdict` is NULL or a live handle.
+ */
+const char *tl_update_verdict_reason(const tl_update_verdict *verdict);
+
+/**
+ * For an accepted write, the signature entries before and after it. Returns false, writing
+ * nothing, for a refused write or NULL pointers.
+ *
+ * # Safety
+ * `verdict` is NULL or a live handle; `before` and `after` are NULL or valid.
+ */
+bool tl_update_verdict_entries(const tl_update_verdict *verdict, size_t *before, size_t *after);
+
+/**
+ * Releases a verdict. NULL is ignored.
+ *
+ * # Safety
+ * `verdict` is NULL or a handle not yet released.
+ */
+void tl_update_verdict_free(tl_update_verdict *verdict);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -12,10 +12,11 @@ step() { printf '\n== %s\n' "$*"; }
 step "Debian's signed shim, GRUB, kernel and OVMF into .cache/debian"
 tools/fetch-debian-boot.sh
 
-step "Fixtures: regenerate and compare with the committed ones"
+step "Fixtures: regenerate and compare with the committed ones (virt-firmware is for the vars tests)"
 python3 -m venv .cache/venv
 .cache/venv/bin/pip install --quiet --disable-pip-version-check -r tools/fixtures/requirements.txt -r python/requirements-test.txt
 .cache/venv/bin/python tools/fixtures/generate.py --out tests/fixtures/secureboot
+.cache/venv/bin/python tools/fixtures/authvar.py --out tests/fixtures/authvar
 git diff --exit-code --stat -- tests/fixtures || { echo "fixtures differ from the generator's output" >&2; exit 1; }
 test -z "$(git status --porcelain -- tests/fixtures)" || { echo "the generator wrote files that are not committed" >&2; git status --porcelain -- tests/fixtures >&2; exit 1; }
 

@@ -12,8 +12,10 @@ use trusted_launch::uefi::secureboot::{
     Authority, AuthorizedBy, ImageVerdict, RevocationScope, SecureBootPolicy, SignatureSummary,
 };
 use trusted_launch::uefi::shim::parse_vendor_cert_section;
+use trusted_launch::uefi::sigdb::SignatureDatabase;
 use trusted_launch::uefi::sigdb::SignatureEntry;
-use trusted_launch::uefi::siglist::signature_type_name;
+use trusted_launch::uefi::siglist::{ParseOptions, parse_signature_lists_with, signature_type_name};
+use trusted_launch::uefi::varstore::policy::secure_boot_policy;
 
 use crate::sources::{load_database, read_file};
 use crate::{InputError, Outcome};
@@ -39,6 +41,10 @@ pub(crate) struct VerifyArgs {
     /// Timestamp authorities, in the same forms as --db.
     #[arg(long, value_name = "SRC")]
     dbt: Vec<PathBuf>,
+    /// A variable store (an OVMF/EDK2 `.fd` file or an efivarfs folder) whose db, dbx, dbt and
+    /// SbatLevel are used; --db, --dbx, --dbt and --sbat-level add to or replace them.
+    #[arg(long, value_name = "STORE")]
+    vars: Option<PathBuf>,
     /// shim's SbatLevel payload (`sbat,1,<datestamp>` then `component,generation` lines), raw or
     /// as an efivarfs file. Enables the SBAT check.
     #[arg(long, value_name = "FILE")]
@@ -74,6 +80,15 @@ pub(crate) fn run(command: ImageCommand) -> Result<Outcome, InputError> {
 fn verify(args: &VerifyArgs) -> Result<Outcome, InputError> {
     let mut policy = SecureBootPolicy::new(load_database(&args.db)?, load_database(&args.dbx)?);
     policy.dbt = load_database(&args.dbt)?;
+    if let Some(path) = &args.vars {
+        let loaded = crate::vars::load_store(path)?;
+        let from_store =
+            secure_boot_policy(loaded.store()).map_err(|error| InputError(format!("{}: {error}", path.display())))?;
+        policy.db = merged(from_store.db, &policy.db);
+        policy.dbx = merged(from_store.dbx, &policy.dbx);
+        policy.dbt = merged(from_store.dbt, &policy.dbt);
+        policy.sbat_level = from_store.sbat_level;
+    }
     if let Some(path) = &args.sbat_level {
         policy.sbat_level = Some(load_sbat_level(path)?);
     }
@@ -101,6 +116,16 @@ fn verify(args: &VerifyArgs) -> Result<Outcome, InputError> {
         println!("{}", serde_json::to_string_pretty(&Value::Array(reports)).unwrap_or_default());
     }
     Ok(outcome)
+}
+
+/// Appends the entries of `extra` to `base`.
+fn merged(mut base: SignatureDatabase, extra: &SignatureDatabase) -> SignatureDatabase {
+    let bytes = extra.to_bytes();
+    let options = ParseOptions { allow_unknown_types: true };
+    for list in parse_signature_lists_with(&bytes, 0, &options).unwrap_or_default() {
+        base.add_list(&list);
+    }
+    base
 }
 
 fn load_sbat_level(path: &std::path::Path) -> Result<SbatLevelOwned, InputError> {

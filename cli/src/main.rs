@@ -1,5 +1,6 @@
 //! `trusted-launch`: checks boot images against UEFI Secure Boot databases, from files an operator
-//! pulled off a VM (boot images, efivarfs variables, signature lists, certificates).
+//! pulled off a VM (boot images, efivarfs variables, signature lists, certificates), and shows and
+//! updates UEFI variable stores.
 //!
 //! Exit status: 0 when everything checked is allowed, 1 when anything is refused, 2 when an input
 //! cannot be used (the message names the file, the structure and the byte offset).
@@ -11,6 +12,7 @@
 
 mod image;
 mod sources;
+mod vars;
 
 use std::process::ExitCode;
 
@@ -29,6 +31,9 @@ enum Command {
     /// Verify or inspect PE/COFF boot images.
     #[command(subcommand)]
     Image(image::ImageCommand),
+    /// Show UEFI variable stores and apply authenticated updates to them.
+    #[command(subcommand)]
+    Vars(vars::VarsCommand),
 }
 
 /// An input that cannot be used; printed to stderr with exit status 2.
@@ -54,6 +59,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Image(command) => image::run(command),
+        Command::Vars(command) => vars::run(command),
     };
     match result {
         Ok(Outcome::Pass) => ExitCode::from(0),

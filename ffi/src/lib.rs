@@ -19,8 +19,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use trusted_launch::{Error, ErrorKind};
 
 mod secureboot;
+mod vars;
 
 pub use secureboot::*;
+pub use vars::*;
 
 /// Result of a call. Codes are stable: 0 is success, 1–99 are API misuse, 100–199 are inputs
 /// that could not be parsed (grouped by what was wrong).

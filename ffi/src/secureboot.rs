@@ -22,7 +22,7 @@ pub enum tl_revocation_scope {
 
 /// A Secure Boot policy: db, dbx, dbt, optional SbatLevel.
 pub struct tl_policy {
-    policy: SecureBootPolicy,
+    pub(crate) policy: SecureBootPolicy,
 }
 
 /// The verdict on one image.

@@ -17,6 +17,7 @@ use pyo3::types::PyBytes;
 use trusted_launch::digest::HashAlgorithm;
 
 mod secureboot;
+mod vars;
 
 create_exception!(_native, Error, PyException, "Root of every trusted_launch exception.");
 create_exception!(_native, ParseError, Error, "An input could not be parsed; `structure` and `offset` say where.");
@@ -63,6 +64,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("Error", py.get_type::<Error>())?;
     module.add("ParseError", py.get_type::<ParseError>())?;
     secureboot::register(module)?;
+    vars::register(module)?;
     module.add_function(wrap_pyfunction!(sha256, module)?)?;
     Ok(())
 }

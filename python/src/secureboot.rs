@@ -28,8 +28,8 @@ fn database(py: Python<'_>, name: &str, object: Option<&Bound<'_, PyAny>>) -> Py
 /// an efivarfs attribute word), shim's `SbatLevel`, and whether a revoked signature refuses the
 /// whole image (the default) or only itself.
 #[pyclass(frozen, module = "trusted_launch")]
-struct SecureBootPolicy {
-    policy: CorePolicy,
+pub(crate) struct SecureBootPolicy {
+    pub(crate) policy: CorePolicy,
 }
 
 #[pymethods]

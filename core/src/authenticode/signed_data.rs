@@ -98,7 +98,10 @@ pub(crate) struct SignedData {
     pub(crate) digest_algorithms_offset: usize,
     pub(crate) content_type: ObjectIdentifier,
     pub(crate) content_type_offset: usize,
-    /// Tag of the element inside `eContent`.
+    /// Whether `eContent` is absent: the signed content travels outside the structure, as in
+    /// an `EFI_VARIABLE_AUTHENTICATION_2` descriptor. `content` is then empty.
+    pub(crate) detached: bool,
+    /// Tag of the element inside `eContent` (0 when detached).
     pub(crate) content_tag: u8,
     /// Value bytes of the element inside `eContent`, without its tag and length: what the
     /// `messageDigest` attribute hashes for Authenticode (a SEQUENCE) and for CMS (an OCTET STRING).
@@ -131,6 +134,16 @@ impl SignedData {
         Self::parse_fields(signed_data.children(SIGNED_DATA))
     }
 
+    /// Reads a DER `SignedData` that is not wrapped in a `ContentInfo`, as some PKCS#7 producers
+    /// write it. `der` must be exactly one element; `base` is its offset in the caller's buffer.
+    pub(crate) fn parse_bare(der: &[u8], base: usize) -> Result<Self, Error> {
+        let signed_data = tlv::single(der, base, SIGNED_DATA)?;
+        if signed_data.tag != tag::SEQUENCE {
+            return Err(Error::invalid(SIGNED_DATA, "tag", base));
+        }
+        Self::parse_fields(signed_data.children(SIGNED_DATA))
+    }
+
     fn parse_fields(mut fields: TlvReader<'_>) -> Result<Self, Error> {
         // Version 1 for PKCS#7 and Authenticode, 3 for CMS with other content types; the value
         // selects nothing here.
@@ -143,9 +156,12 @@ impl SignedData {
         let mut content_fields = encapsulated.children("EncapsulatedContentInfo");
         let content_type_element = content_fields.expect(tag::OBJECT_IDENTIFIER, "eContentType")?;
         let content_type = object_identifier(&content_type_element, "EncapsulatedContentInfo")?;
-        let explicit = content_fields.expect(tag::CONTEXT_0_CONSTRUCTED, "eContent")?;
+        // eContent is OPTIONAL (RFC 5652 section 5.2): absent for a detached signature.
+        let inner = match content_fields.optional(tag::CONTEXT_0_CONSTRUCTED)? {
+            Some(explicit) => Some(tlv::single(explicit.value, explicit.value_offset, "eContent")?),
+            None => None,
+        };
         content_fields.finish()?;
-        let inner = tlv::single(explicit.value, explicit.value_offset, "eContent")?;
 
         let certificates = match fields.optional(tag::CONTEXT_0_CONSTRUCTED)? {
             Some(set) => certificate_set(&set)?,
@@ -168,9 +184,10 @@ impl SignedData {
             digest_algorithms_offset: set.offset,
             content_type,
             content_type_offset: content_type_element.offset,
-            content_tag: inner.tag,
-            content: inner.value.to_vec(),
-            content_offset: inner.value_offset,
+            detached: inner.is_none(),
+            content_tag: inner.map_or(0, |inner| inner.tag),
+            content: inner.map(|inner| inner.value.to_vec()).unwrap_or_default(),
+            content_offset: inner.map_or(encapsulated.offset, |inner| inner.value_offset),
             certificates,
             signer: parse_signer_info(&signer)?,
         })

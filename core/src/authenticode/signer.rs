@@ -66,6 +66,16 @@ pub(crate) fn verify_signed_data(
     signed_data: &SignedData,
     content_type: ObjectIdentifier,
 ) -> Result<SignerCheck, Error> {
+    verify_signed_content(signed_data, content_type, &signed_data.content)
+}
+
+/// Checks the signer of a parsed `SignedData` over `content`, which is either its own
+/// `eContent` value or, for a detached signature, the content passed beside it.
+pub(crate) fn verify_signed_content(
+    signed_data: &SignedData,
+    content_type: ObjectIdentifier,
+    content: &[u8],
+) -> Result<SignerCheck, Error> {
     let signer = &signed_data.signer;
     if signed_data.content_type != content_type {
         return Ok(SignerCheck::ContentTypeMismatch);
@@ -91,12 +101,12 @@ pub(crate) fn verify_signed_data(
             if attributes.content_type != content_type {
                 return Ok(SignerCheck::ContentTypeMismatch);
             }
-            if !digest_matches(hash, &signed_data.content, &attributes.message_digest) {
+            if !digest_matches(hash, content, &attributes.message_digest) {
                 return Ok(SignerCheck::MessageDigestMismatch);
             }
             verify(&key, scheme, &attributes.signed_bytes(), &signer.signature, signer.signature_algorithm_offset)?
         }
-        None => verify(&key, scheme, &signed_data.content, &signer.signature, signer.signature_algorithm_offset)?,
+        None => verify(&key, scheme, content, &signer.signature, signer.signature_algorithm_offset)?,
     };
     Ok(if verified { SignerCheck::Valid } else { SignerCheck::BadSignature })
 }
