@@ -29,6 +29,7 @@ pub mod digest;
 pub mod error;
 pub mod pe;
 pub mod reader;
+pub mod tpm;
 pub mod uefi;
 
 pub use error::{Error, ErrorKind};
