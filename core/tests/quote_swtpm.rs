@@ -4,6 +4,15 @@
 //! SHA-384 signing), genuine quotes over one to three banks and a set of forgeries are checked.
 //! Our verdict equals `tpm2_checkquote`'s except where the comment at the assertion says why
 //! `tpm2_checkquote` 5.4 is wrong.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::panic,
+    clippy::cast_possible_truncation,
+    reason = "test code, where a panic is a test failure"
+)]
 
 mod common;
 #[path = "common/swtpm.rs"]
@@ -52,8 +61,22 @@ fn create_ak(tpm: &Swtpm, config: &KeyConfig) {
     tpm.run(
         "tpm2_createak",
         &[
-            "-C", "ek.ctx", "-c", &format!("{label}.ctx"), "-G", config.algorithm, "-g", config.hash, "-s", config.scheme,
-            "-u", &format!("{label}.pub"), "-n", &format!("{label}.name"), "-r", &format!("{label}.priv"),
+            "-C",
+            "ek.ctx",
+            "-c",
+            &format!("{label}.ctx"),
+            "-G",
+            config.algorithm,
+            "-g",
+            config.hash,
+            "-s",
+            config.scheme,
+            "-u",
+            &format!("{label}.pub"),
+            "-n",
+            &format!("{label}.name"),
+            "-r",
+            &format!("{label}.priv"),
         ],
     );
 }
@@ -71,15 +94,37 @@ fn quote(tpm: &Swtpm, config: &KeyConfig, selection: &'static str, number: usize
     tpm.run(
         "tpm2_quote",
         &[
-            "-c", &format!("{}.ctx", config.label), "-l", selection, "-q", &files.nonce, "-m", &files.message,
-            "-s", &files.signature, "-o", &files.pcrs, "-g", config.hash, "--scheme", config.scheme,
+            "-c",
+            &format!("{}.ctx", config.label),
+            "-l",
+            selection,
+            "-q",
+            &files.nonce,
+            "-m",
+            &files.message,
+            "-s",
+            &files.signature,
+            "-o",
+            &files.pcrs,
+            "-g",
+            config.hash,
+            "--scheme",
+            config.scheme,
         ],
     );
     files
 }
 
 /// `tpm2_checkquote`'s verdict: true when it exits with status 0.
-fn checkquote(tpm: &Swtpm, public: &str, message: &str, signature: &str, pcrs: Option<&str>, nonce: &str, hash: &str) -> bool {
+fn checkquote(
+    tpm: &Swtpm,
+    public: &str,
+    message: &str,
+    signature: &str,
+    pcrs: Option<&str>,
+    nonce: &str,
+    hash: &str,
+) -> bool {
     let mut args = vec!["-u", public, "-m", message, "-s", signature, "-g", hash];
     if !nonce.is_empty() {
         args.extend(["-q", nonce]);
@@ -102,7 +147,6 @@ fn selection(text: &str) -> PcrSelectionList {
 }
 
 fn ours(
-    tpm: &Swtpm,
     key: &AttestationKey,
     message: &[u8],
     signature: &[u8],
@@ -111,7 +155,6 @@ fn ours(
     pcrs: Option<&PcrValues>,
     options: &QuoteOptions,
 ) -> QuoteVerdict {
-    let _ = tpm;
     verify_quote_with_options(options, key, message, signature, &common::hex(nonce), &selection(selection_text), pcrs)
         .expect("swtpm output parses")
 }
@@ -149,32 +192,56 @@ fn check_key(config: &KeyConfig) {
         assert!(file_selection.selects_same_pcrs(&selection(selection_text)));
 
         // Genuine.
-        let verdict = ours(&tpm, &key, &message, &signature, &files.nonce, files.selection, Some(&values), &strict);
+        let verdict = ours(&key, &message, &signature, &files.nonce, files.selection, Some(&values), &strict);
         let QuoteVerdict::Valid(verified) = &verdict else { panic!("{} {selection_text}: {verdict:?}", config.label) };
         assert_eq!(verified.obfuscation, Obfuscation::NotApplied);
         assert_eq!(verified.pcr_digest.algorithm().name(), files.hash);
         assert_eq!(verified.pcr_values.as_ref(), Some(&values));
-        let witness = checkquote(&tpm, &public_file, &files.message, &files.signature, Some(&files.pcrs), &files.nonce, files.hash);
+        let witness = checkquote(
+            &tpm,
+            &public_file,
+            &files.message,
+            &files.signature,
+            Some(&files.pcrs),
+            &files.nonce,
+            files.hash,
+        );
         assert_eq!(witness, checkquote_accepts_genuine, "{} {selection_text}: tpm2_checkquote", config.label);
 
         // Tampered nonce.
         let other_nonce = "0badc0de";
-        let verdict = ours(&tpm, &key, &message, &signature, other_nonce, files.selection, Some(&values), &strict);
+        let verdict = ours(&key, &message, &signature, other_nonce, files.selection, Some(&values), &strict);
         assert_eq!(refusal(&verdict), &QuoteRefusal::NonceMismatch);
-        assert!(!checkquote(&tpm, &public_file, &files.message, &files.signature, Some(&files.pcrs), other_nonce, files.hash));
+        assert!(!checkquote(
+            &tpm,
+            &public_file,
+            &files.message,
+            &files.signature,
+            Some(&files.pcrs),
+            other_nonce,
+            files.hash
+        ));
 
         // Tampered PCR value: the last selected PCR's value changes in our set and in the file.
         let mut tampered = values.clone();
         let (bank, index) = selection(selection_text).pcrs().last().unwrap();
         tampered.insert(index, bank.hash(b"tampered"));
-        let verdict = ours(&tpm, &key, &message, &signature, &files.nonce, files.selection, Some(&tampered), &strict);
+        let verdict = ours(&key, &message, &signature, &files.nonce, files.selection, Some(&tampered), &strict);
         assert_eq!(refusal(&verdict).code(), "pcr_digest_mismatch");
         let tampered_file = tpm.write("tampered.pcrs", &tamper_last_value(&tpm.read(&files.pcrs)));
-        assert!(!checkquote(&tpm, &public_file, &files.message, &files.signature, Some(tampered_file), &files.nonce, files.hash));
+        assert!(!checkquote(
+            &tpm,
+            &public_file,
+            &files.message,
+            &files.signature,
+            Some(tampered_file),
+            &files.nonce,
+            files.hash
+        ));
 
         // Tampered signature.
         let bad_signature = flip_last_byte(&signature);
-        let verdict = ours(&tpm, &key, &message, &bad_signature, &files.nonce, files.selection, Some(&values), &strict);
+        let verdict = ours(&key, &message, &bad_signature, &files.nonce, files.selection, Some(&values), &strict);
         assert_eq!(refusal(&verdict), &QuoteRefusal::BadSignature);
         let bad_file = tpm.write("bad.sig", &bad_signature);
         assert!(!checkquote(&tpm, &public_file, &files.message, bad_file, Some(&files.pcrs), &files.nonce, files.hash));
@@ -182,12 +249,20 @@ fn check_key(config: &KeyConfig) {
         // A different selection with the same values: PCR 7 and PCR 10 hold different values, so
         // claim PCR 1 of sha256 (zero) where PCR 2 (zero) was quoted, keeping every value.
         if selection_text == SELECTIONS[0] {
-            let verdict = ours(&tpm, &key, &message, &signature, &files.nonce, "sha256:0,1,3,7", Some(&values), &strict);
+            let verdict = ours(&key, &message, &signature, &files.nonce, "sha256:0,1,3,7", Some(&values), &strict);
             assert_eq!(refusal(&verdict).code(), "selection_mismatch");
             // tpm2_checkquote 5.4 takes the selection from the PCR file and accepts a file that
             // claims PCR 3 instead of PCR 2 while the values still hash to pcrDigest.
             let claimed = tpm.write("claimed.pcrs", &reselect_pcr2_as_pcr3(&tpm.read(&files.pcrs)));
-            let witness = checkquote(&tpm, &public_file, &files.message, &files.signature, Some(claimed), &files.nonce, files.hash);
+            let witness = checkquote(
+                &tpm,
+                &public_file,
+                &files.message,
+                &files.signature,
+                Some(claimed),
+                &files.nonce,
+                files.hash,
+            );
             assert_eq!(witness, checkquote_accepts_genuine);
         }
     }
@@ -208,31 +283,65 @@ fn check_forgeries(tpm: &Swtpm, config: &KeyConfig, key: &AttestationKey) {
     let other = KeyConfig { label: "other", ..*config };
     create_ak(tpm, &other);
     let other_key = AttestationKey::from_tpm_public(&tpm.read("other.pub")).unwrap();
-    let verdict = ours(tpm, &other_key, &message, &signature, &files.nonce, files.selection, Some(&values), &strict);
+    let verdict = ours(&other_key, &message, &signature, &files.nonce, files.selection, Some(&values), &strict);
     assert_eq!(refusal(&verdict), &QuoteRefusal::BadSignature);
-    assert!(!checkquote(tpm, "other.pub", &files.message, &files.signature, Some(&files.pcrs), &files.nonce, files.hash));
+    assert!(!checkquote(
+        tpm,
+        "other.pub",
+        &files.message,
+        &files.signature,
+        Some(&files.pcrs),
+        &files.nonce,
+        files.hash
+    ));
 
     // A TPM2_Certify result (the AK certifying the other AK) presented as a quote.
     // tpm2_certify 5.4 has no qualifying-data option, so extraData is empty and
     // tpm2_checkquote refuses it for the nonce alone.
     tpm.run(
         "tpm2_certify",
-        &["-C", &format!("{}.ctx", config.label), "-c", "other.ctx", "-g", config.hash, "--scheme", config.scheme, "-o", "certify.msg", "-s", "certify.sig"],
+        &[
+            "-C",
+            &format!("{}.ctx", config.label),
+            "-c",
+            "other.ctx",
+            "-g",
+            config.hash,
+            "--scheme",
+            config.scheme,
+            "-o",
+            "certify.msg",
+            "-s",
+            "certify.sig",
+        ],
     );
     let certify = tpm.read("certify.msg");
     let certify_signature = tpm.read("certify.sig");
-    let verdict = ours(tpm, key, &certify, &certify_signature, "", files.selection, None, &strict);
+    let verdict = ours(key, &certify, &certify_signature, "", files.selection, None, &strict);
     assert_eq!(refusal(&verdict), &QuoteRefusal::WrongType { found: 0x8017 });
     assert!(!checkquote(tpm, &public_file, "certify.msg", "certify.sig", None, "", files.hash));
 
     // A TPM2_GetTime result over the quote's nonce presented as a quote.
     tpm.run(
         "tpm2_gettime",
-        &["-c", &format!("{}.ctx", config.label), "-g", config.hash, "-s", config.scheme, "-q", &files.nonce, "--attestation", "time.msg", "-o", "time.sig"],
+        &[
+            "-c",
+            &format!("{}.ctx", config.label),
+            "-g",
+            config.hash,
+            "-s",
+            config.scheme,
+            "-q",
+            &files.nonce,
+            "--attestation",
+            "time.msg",
+            "-o",
+            "time.sig",
+        ],
     );
     let time = tpm.read("time.msg");
     let time_signature = tpm.read("time.sig");
-    let verdict = ours(tpm, key, &time, &time_signature, &files.nonce, files.selection, None, &strict);
+    let verdict = ours(key, &time, &time_signature, &files.nonce, files.selection, None, &strict);
     assert_eq!(refusal(&verdict), &QuoteRefusal::WrongType { found: 0x8019 });
     // tpm2_checkquote 5.4 does not check the type when no PCR file is given and accepts it,
     // except for RSA-PSS keys, whose signatures it never accepts.
@@ -244,18 +353,36 @@ fn check_forgeries(tpm: &Swtpm, config: &KeyConfig, key: &AttestationKey) {
         tpm.run("tpm2_createprimary", &["-C", "o", "-g", "sha256", "-G", "rsa", "-c", "owner.ctx"]);
         tpm.run(
             "tpm2_create",
-            &["-C", "owner.ctx", "-G", "rsa", "-g", "sha256", "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign", "-u", "loose.pub", "-r", "loose.priv"],
+            &[
+                "-C",
+                "owner.ctx",
+                "-G",
+                "rsa",
+                "-g",
+                "sha256",
+                "-a",
+                "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign",
+                "-u",
+                "loose.pub",
+                "-r",
+                "loose.priv",
+            ],
         );
         tpm.run("tpm2_load", &["-C", "owner.ctx", "-u", "loose.pub", "-r", "loose.priv", "-c", "loose.ctx"]);
-        tpm.run("tpm2_sign", &["-c", "loose.ctx", "-g", config.hash, "-s", "rsassa", "-o", "loose.sig", &files.message]);
+        tpm.run(
+            "tpm2_sign",
+            &["-c", "loose.ctx", "-g", config.hash, "-s", "rsassa", "-o", "loose.sig", &files.message],
+        );
         let loose_key = AttestationKey::from_tpm_public(&tpm.read("loose.pub")).unwrap();
         let loose_signature = tpm.read("loose.sig");
 
-        let verdict = ours(tpm, &loose_key, &message, &loose_signature, &files.nonce, files.selection, Some(&values), &strict);
+        let verdict =
+            ours(&loose_key, &message, &loose_signature, &files.nonce, files.selection, Some(&values), &strict);
         assert_eq!(refusal(&verdict).code(), "key_not_restricted");
         // The signature itself is good: with the check waived the quote verifies.
         let waived = QuoteOptions { danger_accept_unrestricted_key: true, ..QuoteOptions::default() };
-        let verdict = ours(tpm, &loose_key, &message, &loose_signature, &files.nonce, files.selection, Some(&values), &waived);
+        let verdict =
+            ours(&loose_key, &message, &loose_signature, &files.nonce, files.selection, Some(&values), &waived);
         assert!(verdict.is_valid(), "{verdict:?}");
         // tpm2_checkquote 5.4 does not look at the key's attributes and accepts the forgery.
         assert!(checkquote(tpm, "loose.pub", &files.message, "loose.sig", Some(&files.pcrs), &files.nonce, files.hash));

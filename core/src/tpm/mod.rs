@@ -3,8 +3,8 @@
 //! Entry point for remote attestation: [`quote::verify_quote`].
 
 pub mod algorithm;
-pub mod attestation_key;
 pub mod attest;
+pub mod attestation_key;
 pub mod pcr_values;
 pub mod public;
 pub mod quote;

@@ -93,7 +93,11 @@ impl PcrValues {
         let count_offset = reader.offset();
         let count = usize::try_from(reader.u32_le()?).unwrap_or(usize::MAX);
         if count > TSS_HASH_COUNT {
-            return Err(Error::new(ErrorKind::LimitExceeded { what: "PCR banks", max: TSS_HASH_COUNT }, structure, count_offset));
+            return Err(Error::new(
+                ErrorKind::LimitExceeded { what: "PCR banks", max: TSS_HASH_COUNT },
+                structure,
+                count_offset,
+            ));
         }
         let mut selection = PcrSelectionList::new();
         for slot in 0..TSS_HASH_COUNT {
@@ -105,8 +109,11 @@ impl PcrValues {
             if slot >= count {
                 continue;
             }
-            let bank = HashAlgorithm::from_tpm_alg_id(hash)
-                .ok_or(Error::new(ErrorKind::Unsupported { field: "hash" }, structure, hash_offset))?;
+            let bank = HashAlgorithm::from_tpm_alg_id(hash).ok_or(Error::new(
+                ErrorKind::Unsupported { field: "hash" },
+                structure,
+                hash_offset,
+            ))?;
             if size_of_select > MAX_SIZE_OF_SELECT {
                 return Err(Error::invalid(structure, "sizeofSelect", hash_offset.saturating_add(2)));
             }
@@ -134,7 +141,8 @@ impl PcrValues {
                 let size = usize::from(reader.u16_le()?);
                 let buffer = reader.bytes(TSS_DIGEST_BUFFER)?;
                 if slot < count {
-                    let value = buffer.get(..size).ok_or(Error::invalid(structure, "TPM2B_DIGEST.size", size_offset))?;
+                    let value =
+                        buffer.get(..size).ok_or(Error::invalid(structure, "TPM2B_DIGEST.size", size_offset))?;
                     digests.push((size_offset, value));
                 }
             }

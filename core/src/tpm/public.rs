@@ -218,8 +218,11 @@ impl<'a> Public<'a> {
         let type_offset = reader.offset();
         let key_type = reader.u16_be()?;
         let name_offset = reader.offset();
-        let name_algorithm = HashAlgorithm::from_tpm_alg_id(reader.u16_be()?)
-            .ok_or(Error::new(ErrorKind::Unsupported { field: "nameAlg" }, STRUCTURE, name_offset))?;
+        let name_algorithm = HashAlgorithm::from_tpm_alg_id(reader.u16_be()?).ok_or(Error::new(
+            ErrorKind::Unsupported { field: "nameAlg" },
+            STRUCTURE,
+            name_offset,
+        ))?;
         let object_attributes = ObjectAttributes(reader.u32_be()?);
         let auth_policy = read_sized(reader, "authPolicy bytes", MAX_AUTH_POLICY)?;
 

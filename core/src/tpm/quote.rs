@@ -390,7 +390,11 @@ pub fn verify_quote_with_options(
     let Some(pcr_digest) = Digest::new(hash, pcr_digest) else {
         // Without PCR values a pcrDigest of the wrong length is still a quote the TPM could not
         // have produced with this scheme.
-        return Ok(Refused(QuoteRefusal::PcrDigestMismatch { quoted: pcr_digest.to_vec(), computed: None, pcrs: Vec::new() }));
+        return Ok(Refused(QuoteRefusal::PcrDigestMismatch {
+            quoted: pcr_digest.to_vec(),
+            computed: None,
+            pcrs: Vec::new(),
+        }));
     };
 
     Ok(QuoteVerdict::Valid(VerifiedQuote {
@@ -413,13 +417,18 @@ fn signature_scheme(
     signature: &Signature<'_>,
 ) -> Result<SignatureScheme, QuoteRefusal> {
     let hash = signature.hash().ok_or(QuoteRefusal::NullSignature)?;
-    let mismatch =
-        QuoteRefusal::SchemeMismatch { signature_algorithm: signature.algorithm(), signature_hash: hash, key_scheme: key.scheme() };
+    let mismatch = QuoteRefusal::SchemeMismatch {
+        signature_algorithm: signature.algorithm(),
+        signature_hash: hash,
+        key_scheme: key.scheme(),
+    };
 
     let scheme = match (key.public_key(), signature) {
         (crypto::PublicKey::Rsa(_), Signature::RsaSsa { .. }) => SignatureScheme::RsaPkcs1v15(hash),
         (crypto::PublicKey::Rsa(_), Signature::RsaPss { .. }) => SignatureScheme::RsaPss(hash),
-        (crypto::PublicKey::P256(_) | crypto::PublicKey::P384(_), Signature::Ecdsa { .. }) => SignatureScheme::Ecdsa(hash),
+        (crypto::PublicKey::P256(_) | crypto::PublicKey::P384(_), Signature::Ecdsa { .. }) => {
+            SignatureScheme::Ecdsa(hash)
+        }
         _ => return Err(mismatch),
     };
 
@@ -427,7 +436,8 @@ fn signature_scheme(
     // Part 1, section 24.2: the key's scheme takes precedence over the caller's).
     if let Some(fixed) = key.scheme().filter(|scheme| !scheme.is_null()) {
         let declared = (signature.algorithm(), Some(hash.tpm_alg_id()));
-        if (fixed.scheme, fixed.hash) != declared || !matches!(fixed.scheme, TPM_ALG_RSASSA | TPM_ALG_RSAPSS | TPM_ALG_ECDSA)
+        if (fixed.scheme, fixed.hash) != declared
+            || !matches!(fixed.scheme, TPM_ALG_RSASSA | TPM_ALG_RSAPSS | TPM_ALG_ECDSA)
         {
             return Err(mismatch);
         }
@@ -471,8 +481,10 @@ fn check_pcr_digest(
         return Ok(values.selected(selection));
     }
 
-    let pcrs =
-        selection.pcrs().map(|(bank, index)| PcrInput { bank, index, value: values.get(bank, index).copied() }).collect();
+    let pcrs = selection
+        .pcrs()
+        .map(|(bank, index)| PcrInput { bank, index, value: values.get(bank, index).copied() })
+        .collect();
     Err(QuoteRefusal::PcrDigestMismatch { quoted: pcr_digest.to_vec(), computed, pcrs })
 }
 

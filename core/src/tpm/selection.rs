@@ -74,8 +74,11 @@ impl PcrSelection {
     fn read(reader: &mut Reader<'_>) -> Result<Self, Error> {
         let hash_offset = reader.offset();
         let hash = reader.u16_be()?;
-        let bank = HashAlgorithm::from_tpm_alg_id(hash)
-            .ok_or(Error::new(ErrorKind::Unsupported { field: "hash" }, STRUCTURE, hash_offset))?;
+        let bank = HashAlgorithm::from_tpm_alg_id(hash).ok_or(Error::new(
+            ErrorKind::Unsupported { field: "hash" },
+            STRUCTURE,
+            hash_offset,
+        ))?;
 
         let size_offset = reader.offset();
         let size_of_select = reader.u8()?;
@@ -209,7 +212,12 @@ mod tests {
         let pcrs: Vec<_> = list.pcrs().collect();
         assert_eq!(
             pcrs,
-            [(HashAlgorithm::Sha256, 0), (HashAlgorithm::Sha256, 1), (HashAlgorithm::Sha256, 2), (HashAlgorithm::Sha1, 3)]
+            [
+                (HashAlgorithm::Sha256, 0),
+                (HashAlgorithm::Sha256, 1),
+                (HashAlgorithm::Sha256, 2),
+                (HashAlgorithm::Sha1, 3)
+            ]
         );
         assert_eq!(list.to_bytes(), bytes);
     }
@@ -231,7 +239,8 @@ mod tests {
     #[test]
     fn same_pcrs_ignores_size_and_empty_banks() {
         let three = PcrSelectionList::parse(&[0, 0, 0, 1, 0x00, 0x0b, 3, 0x01, 0, 0]).unwrap();
-        let four = PcrSelectionList::parse(&[0, 0, 0, 2, 0x00, 0x0b, 4, 0x01, 0, 0, 0, 0x00, 0x04, 3, 0, 0, 0]).unwrap();
+        let four =
+            PcrSelectionList::parse(&[0, 0, 0, 2, 0x00, 0x0b, 4, 0x01, 0, 0, 0, 0x00, 0x04, 3, 0, 0, 0]).unwrap();
         assert!(three.selects_same_pcrs(&four));
         let other = PcrSelectionList::parse(&[0, 0, 0, 1, 0x00, 0x0b, 3, 0x02, 0, 0]).unwrap();
         assert!(!three.selects_same_pcrs(&other));

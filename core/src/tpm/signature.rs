@@ -76,12 +76,19 @@ impl<'a> Signature<'a> {
         }
 
         let hash_offset = reader.offset();
-        let hash = HashAlgorithm::from_tpm_alg_id(reader.u16_be()?)
-            .ok_or(Error::new(ErrorKind::Unsupported { field: "hash" }, STRUCTURE, hash_offset))?;
+        let hash = HashAlgorithm::from_tpm_alg_id(reader.u16_be()?).ok_or(Error::new(
+            ErrorKind::Unsupported { field: "hash" },
+            STRUCTURE,
+            hash_offset,
+        ))?;
 
         Ok(match algorithm {
-            TPM_ALG_RSASSA => Self::RsaSsa { hash, signature: read_sized(reader, "signature bytes", MAX_RSA_SIGNATURE)? },
-            TPM_ALG_RSAPSS => Self::RsaPss { hash, signature: read_sized(reader, "signature bytes", MAX_RSA_SIGNATURE)? },
+            TPM_ALG_RSASSA => {
+                Self::RsaSsa { hash, signature: read_sized(reader, "signature bytes", MAX_RSA_SIGNATURE)? }
+            }
+            TPM_ALG_RSAPSS => {
+                Self::RsaPss { hash, signature: read_sized(reader, "signature bytes", MAX_RSA_SIGNATURE)? }
+            }
             _ => Self::Ecdsa {
                 hash,
                 r: read_sized(reader, "ECC parameter bytes", MAX_ECC_PARAMETER)?,

@@ -92,11 +92,7 @@ impl Swtpm {
     /// flushed afterwards, because swtpm without a resource manager holds only three.
     pub fn run(&self, program: &str, args: &[&str]) -> Output {
         let output = self.try_run(program, args);
-        assert!(
-            output.status.success(),
-            "{program} {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert!(output.status.success(), "{program} {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
         let flush = self.try_run("tpm2_flushcontext", &["-t"]);
         assert!(flush.status.success(), "tpm2_flushcontext -t failed: {}", String::from_utf8_lossy(&flush.stderr));
         output
@@ -126,6 +122,5 @@ impl Drop for Swtpm {
 }
 
 fn tool_exists(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|folder| folder.join(tool).is_file()))
+    std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|folder| folder.join(tool).is_file()))
 }
