@@ -10,13 +10,14 @@
 )]
 
 mod image;
+mod quote;
 mod sources;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Checks a VM's Secure Boot chain: boot images against db, dbx and dbt.
+/// Checks a VM's Secure Boot chain (boot images against db, dbx and dbt) and its TPM quotes.
 #[derive(Parser)]
 #[command(name = "trusted-launch", version, about)]
 struct Cli {
@@ -29,6 +30,9 @@ enum Command {
     /// Verify or inspect PE/COFF boot images.
     #[command(subcommand)]
     Image(image::ImageCommand),
+    /// Verify TPM 2.0 quotes.
+    #[command(subcommand)]
+    Quote(quote::QuoteCommand),
 }
 
 /// An input that cannot be used; printed to stderr with exit status 2.
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Image(command) => image::run(command),
+        Command::Quote(command) => quote::run(command),
     };
     match result {
         Ok(Outcome::Pass) => ExitCode::from(0),
