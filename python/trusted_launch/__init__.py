@@ -1,5 +1,23 @@
-"""Checks a VM's UEFI Secure Boot chain: Authenticode signatures against db, dbx and dbt."""
+"""Checks a VM's UEFI Secure Boot chain (Authenticode signatures against db, dbx and dbt) and TPM 2.0 quotes."""
 
-from trusted_launch._native import Error, ImageVerdict, ParseError, SecureBootPolicy, sha256
+from trusted_launch._native import (
+    AttestationKey,
+    Error,
+    ImageVerdict,
+    ParseError,
+    QuoteVerdict,
+    SecureBootPolicy,
+    sha256,
+    verify_quote,
+)
 
-__all__ = ["Error", "ImageVerdict", "ParseError", "SecureBootPolicy", "sha256"]
+__all__ = [
+    "AttestationKey",
+    "Error",
+    "ImageVerdict",
+    "ParseError",
+    "QuoteVerdict",
+    "SecureBootPolicy",
+    "sha256",
+    "verify_quote",
+]
