@@ -238,7 +238,7 @@ fn selection_text(selection: &PcrSelectionList) -> String {
     banks.join("+")
 }
 
-/// The report; for a refused quote the quote's fields are read without verification.
+/// Builds the JSON report. For a refused quote, the quote's fields are read without verification.
 fn report_json(verdict: &QuoteVerdict, attest: &[u8]) -> Value {
     match verdict {
         QuoteVerdict::Valid(quote) => json!({

@@ -33,7 +33,7 @@ fn replay_event_log(_log: &[u8], _bank: HashAlgorithm) -> Option<PcrValues> {
     None
 }
 
-/// Checks that `log` replays to the quoted PCRs, or says that the check is skipped.
+/// Checks that `log` replays to the quoted PCRs, or prints that the check is skipped.
 fn check_replay(verified: &VerifiedQuote, log: &[u8], bank: HashAlgorithm) {
     let Some(replayed) = replay_event_log(log, bank) else {
         eprintln!("skipped: no event-log replay yet for the {bank} bank");
@@ -69,7 +69,8 @@ fn windows_gce_quote_verifies() {
     assert_eq!(parsed.object_attributes, ObjectAttributes(0x0005_0472));
     assert!(!parsed.auth_policy.is_empty());
     let name = hex_string(&parsed.name());
-    assert!(name.starts_with("000b4ce9") && name.ends_with("7e2e"), "{name}");
+    assert!(name.starts_with("000b4ce9"), "{name}");
+    assert!(name.ends_with("7e2e"), "{name}");
 
     // PROVENANCE.md: the PCP AK is in the owner hierarchy, so the counters are obfuscated.
     let key = AttestationKey::from_tpm_public(&public).unwrap().with_hierarchy(Hierarchy::Owner);
@@ -84,7 +85,8 @@ fn windows_gce_quote_verifies() {
         verify_quote_with_options(&options, &key, &attest, &signature, b"", &selection, Some(&values)).unwrap();
     let QuoteVerdict::Valid(verified) = verdict else { panic!("{verdict:?}") };
     let signer = hex_string(&verified.qualified_signer);
-    assert!(signer.starts_with("000bad42") && signer.ends_with("b5ad"), "{signer}");
+    assert!(signer.starts_with("000bad42"), "{signer}");
+    assert!(signer.ends_with("b5ad"), "{signer}");
     assert_ne!(verified.qualified_signer, parsed.name());
     assert_eq!(verified.obfuscation, Obfuscation::Applied);
     // The quote is over the SHA-1 bank and signed with SHA-1, so pcrDigest is SHA-1 here.
@@ -192,7 +194,8 @@ fn check_gce(file: &str, nonce: &[u8]) {
     let public = Public::parse(&ak).unwrap();
     assert_eq!(public.object_attributes, ObjectAttributes(0x0005_0072));
     let name = hex_string(&public.name());
-    assert!(name.starts_with("000bf175bdb5") && name.ends_with("c2a4"), "{name}");
+    assert!(name.starts_with("000bf175bdb5"), "{name}");
+    assert!(name.ends_with("c2a4"), "{name}");
     let key = AttestationKey::from_tpm_public(&ak).unwrap();
 
     // PROVENANCE.md: three quotes, over the sha1, sha256 and sha384 banks, PCRs 0-23.
@@ -211,7 +214,8 @@ fn check_gce(file: &str, nonce: &[u8]) {
         assert_eq!(verified.clock_info.reset_count, 10);
         assert!(verified.clock_info.safe);
         let signer = hex_string(&verified.qualified_signer);
-        assert!(signer.starts_with("000bde01fe") && signer.ends_with("030a"), "{signer}");
+        assert!(signer.starts_with("000bde01fe"), "{signer}");
+        assert!(signer.ends_with("030a"), "{signer}");
         assert_eq!(verified.obfuscation, Obfuscation::Unknown);
 
         // Another nonce is refused.

@@ -2,7 +2,7 @@
 //!
 //! For every attestation key (RSA-2048 RSASSA and RSAPSS, ECDSA P-256 and P-384, SHA-256 and
 //! SHA-384 signing), genuine quotes over one to three banks and a set of forgeries are checked.
-//! Our verdict equals `tpm2_checkquote`'s except where the comment at the assertion says why
+//! Our verdict equals `tpm2_checkquote`'s except where the comment at the assertion explains why
 //! `tpm2_checkquote` 5.4 is wrong.
 #![allow(
     clippy::unwrap_used,

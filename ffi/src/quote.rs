@@ -274,8 +274,8 @@ pub unsafe extern "C" fn tl_pcr_values_free(values: *mut tl_pcr_values) {
     }
 }
 
-/// Verifies a quote: `attest` is the TPMS_ATTEST (`tpm2_quote -m`), `signature` the
-/// TPMT_SIGNATURE (`tpm2_quote -s`), `nonce` the qualifying data sent to the TPM (NULL with
+/// Verifies a quote. `attest` is the TPMS_ATTEST (`tpm2_quote -m`) and `signature` the
+/// TPMT_SIGNATURE (`tpm2_quote -s`). `nonce` is the qualifying data sent to the TPM (NULL with
 /// length 0 for none), `selection` the PCRs requested, and `values` the PCR values held (NULL to
 /// skip the pcrDigest comparison). `flags` combines `TL_QUOTE_*`.
 ///

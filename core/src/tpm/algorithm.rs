@@ -1,4 +1,4 @@
-//! `TPM_ALG_ID` and `TPM_ECC_CURVE` values (TPM 2.0 Part 2, sections 6.3 and 6.4, and the TCG
+//! `TPM_ALG_ID` and `TPM_ECC_CURVE` values (TPM 2.0 Part 2, Structures, and the TCG
 //! Algorithm Registry) used by the structure parsers.
 
 /// `TPM_ALG_RSA`.

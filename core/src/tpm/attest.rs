@@ -1,13 +1,13 @@
-//! `TPMS_ATTEST` and `TPM2B_ATTEST` (TPM 2.0 Part 2, sections 10.12.8 and 10.12.9): the data the
+//! `TPMS_ATTEST` and `TPM2B_ATTEST` (TPM 2.0 Part 2, Structures): the data the
 //! TPM signs in `TPM2_Quote`, `TPM2_Certify`, `TPM2_CertifyCreation`, the audit commands,
-//! `TPM2_GetTime`, `TPM2_NV_Certify`; and `TPMS_CLOCK_INFO` (section 10.11.1).
+//! `TPM2_GetTime` and `TPM2_NV_Certify`, and `TPMS_CLOCK_INFO`.
 //!
 //! Entry point: [`Attest::parse`] for the `TPMS_ATTEST` that `tpm2_quote -m` writes.
 //!
 //! Wire format (big-endian): `u32 magic, u16 type, TPM2B_NAME qualifiedSigner, TPM2B_DATA
 //! extraData, TPMS_CLOCK_INFO clockInfo, u64 firmwareVersion`, then the `TPMU_ATTEST` member that
 //! `type` selects. Parsing does not check `magic`: the quote verifier refuses a wrong one as a
-//! verdict. Every attestation type of Part 2 table 10.12.7 is parsed; an unknown `type` is
+//! verdict. Every `TPMI_ST_ATTEST` type of Part 2 is parsed, and an unknown `type` is
 //! `Unsupported`.
 //!
 //! Budgets: names, `extraData` and digests at most 66 bytes (a `TPMT_HA` of SHA-512),

@@ -2,7 +2,7 @@
 //! attributes and signing scheme when they are known, and the hierarchy it lives in.
 //!
 //! Entry points: [`AttestationKey::from_tpm_public`] (a `TPM2B_PUBLIC` or bare `TPMT_PUBLIC`,
-//! TPM 2.0 Part 2 section 12.2) and [`AttestationKey::from_spki_der`] /
+//! TPM 2.0 Part 2) and [`AttestationKey::from_spki_der`] /
 //! [`AttestationKey::from_spki_pem`] (an X.509 `SubjectPublicKeyInfo`).
 //!
 //! A `SubjectPublicKeyInfo` carries no `TPMA_OBJECT`, so nothing shows that its key is
@@ -22,7 +22,7 @@ const STRUCTURE: &str = "TPMT_PUBLIC";
 
 /// The hierarchy a key belongs to. The TPM obfuscates `resetCount`, `restartCount` and
 /// `firmwareVersion` in attestation structures signed by a key outside the endorsement and
-/// platform hierarchies (TPM 2.0 Part 3, section 18.1, and Part 1, "Privacy").
+/// platform hierarchies, as the Windows PCP AK quote of a GCE VM shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Hierarchy {
     /// The endorsement hierarchy, where `tpm2_createak` puts the AK (under the EK).
@@ -145,7 +145,7 @@ fn rsa_key(key_bits: u16, exponent: u32, modulus: &[u8]) -> Result<PublicKey, Er
     if Some(usize::from(key_bits)) != modulus.len().checked_mul(8) {
         return Err(Error::invalid(STRUCTURE, "keyBits", 0));
     }
-    // An exponent of zero means the default, 2^16 + 1 (TPM 2.0 Part 2, section 12.2.3.5).
+    // An exponent of zero means the default, 2^16 + 1 (TPM 2.0 Part 2, `TPMS_RSA_PARMS`).
     let exponent = if exponent == 0 { 65_537 } else { exponent };
     let key = rsa::PublicKey::new(rsa::BoxedUint::from_be_slice_vartime(modulus), rsa::BoxedUint::from(exponent))
         .map_err(|_| Error::invalid(STRUCTURE, "unique.rsa", 0))?;

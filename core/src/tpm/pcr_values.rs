@@ -1,5 +1,5 @@
 //! PCR values a verifier holds for a quote: bank → PCR index → value, and the composite digest
-//! `TPM2_Quote` signs over them (TPM 2.0 Part 3, section 18.4: `pcrDigest` is the signing
+//! `TPM2_Quote` signs over them (TPM 2.0 Part 3, `TPM2_Quote`: `pcrDigest` is the signing
 //! scheme's hash of the selected values concatenated in selection order).
 //!
 //! Entry points: [`PcrValues::insert`] (or `collect()` from `(index, Digest)` pairs, as an

@@ -1,5 +1,5 @@
-//! `TPM2B_PUBLIC` and `TPMT_PUBLIC` (TPM 2.0 Part 2, sections 12.2.4 and 12.2.5) for RSA and ECC
-//! keys, `TPMA_OBJECT` (section 8.3) and the object Name (TPM 2.0 Part 1, section 16).
+//! `TPM2B_PUBLIC` and `TPMT_PUBLIC` (TPM 2.0 Part 2, Structures) for RSA and ECC
+//! keys, `TPMA_OBJECT` and the object Name (TPM 2.0 Part 1, Names).
 //!
 //! Entry points: [`Public::parse`] for a bare `TPMT_PUBLIC`, [`Public::parse_tpm2b`] for the
 //! `TPM2B_PUBLIC` that `tpm2_createak -u` and `tpm2_readpublic -o` write.

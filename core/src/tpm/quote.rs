@@ -1,4 +1,4 @@
-//! Verification of a `TPM2_Quote` result (TPM 2.0 Part 3, section 18.4): a `TPMS_ATTEST` and its
+//! Verification of a `TPM2_Quote` result (TPM 2.0 Part 3, Attestation Commands): a `TPMS_ATTEST` and its
 //! `TPMT_SIGNATURE`, checked against an attestation key, the caller's nonce, the PCR selection the
 //! caller requested and, optionally, the PCR values the caller holds.
 //!
@@ -166,11 +166,11 @@ pub struct PcrComparison {
     pub bank: HashAlgorithm,
     /// The PCR index.
     pub index: u32,
-    /// How the replayed value compares.
+    /// The result of the comparison.
     pub outcome: PcrOutcome,
 }
 
-/// How a replayed PCR value compares with the quote.
+/// The result of comparing a replayed PCR value with the quoted one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PcrOutcome {
     /// The replayed value is the quoted one.
@@ -200,7 +200,7 @@ pub struct PcrInput {
     pub value: Option<Digest>,
 }
 
-/// Why a quote was refused.
+/// The reason a quote was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum QuoteRefusal {
@@ -256,7 +256,7 @@ pub enum QuoteRefusal {
 }
 
 impl QuoteRefusal {
-    /// A stable snake-case code for JSON output and bindings.
+    /// Returns a stable snake-case code for JSON output and bindings.
     pub const fn code(&self) -> &'static str {
         match self {
             Self::KeyNotRestricted { .. } => "key_not_restricted",
@@ -432,8 +432,8 @@ fn signature_scheme(
         _ => return Err(mismatch),
     };
 
-    // A key whose public area fixes a scheme signs only with that scheme and hash (TPM 2.0
-    // Part 1, section 24.2: the key's scheme takes precedence over the caller's).
+    // A key whose public area fixes a scheme signs only with that scheme and hash: the TPM
+    // rejects any other scheme the caller asks for.
     if let Some(fixed) = key.scheme().filter(|scheme| !scheme.is_null()) {
         let declared = (signature.algorithm(), Some(hash.tpm_alg_id()));
         if (fixed.scheme, fixed.hash) != declared

@@ -1,4 +1,4 @@
-//! `TPML_PCR_SELECTION` and `TPMS_PCR_SELECTION` (TPM 2.0 Part 2, sections 10.6.2 and 10.9.7):
+//! `TPML_PCR_SELECTION` and `TPMS_PCR_SELECTION` (TPM 2.0 Part 2, Structures):
 //! which PCRs of which banks a quote covers.
 //!
 //! Entry point: [`PcrSelectionList::parse`].

@@ -1,4 +1,4 @@
-//! `TPMT_SIGNATURE` (TPM 2.0 Part 2, section 11.3.4): the signature `TPM2_Quote` and the other
+//! `TPMT_SIGNATURE` (TPM 2.0 Part 2, Structures): the signature `TPM2_Quote` and the other
 //! attestation commands return, as `tpm2_quote -s` writes it.
 //!
 //! Entry point: [`Signature::parse`].

@@ -2,7 +2,7 @@
 //! own temporary folder, driven with tpm2-tools through the `swtpm` TCTI.
 //!
 //! [`Swtpm::start`] returns `None` and prints why when `swtpm` or tpm2-tools are not installed,
-//! so the calling test can skip; under `CI=true` a missing tool fails the test instead. The
+//! so the calling test can skip. Under `CI=true` a missing tool fails the test instead. The
 //! process is killed by its pid, and the folder removed, when the [`Swtpm`] is dropped.
 #![allow(dead_code, unreachable_pub, reason = "each test binary uses a different subset")]
 
