@@ -246,6 +246,48 @@ fn check_key(config: &KeyConfig) {
         let bad_file = tpm.write("bad.sig", &bad_signature);
         assert!(!checkquote(&tpm, &public_file, &files.message, bad_file, Some(&files.pcrs), &files.nonce, files.hash));
 
+        // The signature relabelled with another hash, which the key's fixed scheme excludes.
+        let mut relabelled = signature.clone();
+        relabelled[3] = if config.hash == "sha256" { 0x0c } else { 0x0b };
+        let verdict = ours(&key, &message, &relabelled, &files.nonce, files.selection, Some(&values), &strict);
+        assert_eq!(refusal(&verdict).code(), "scheme_mismatch");
+        let relabelled_file = tpm.write("relabelled.sig", &relabelled);
+        assert!(!checkquote(
+            &tpm,
+            &public_file,
+            &files.message,
+            relabelled_file,
+            Some(&files.pcrs),
+            &files.nonce,
+            files.hash
+        ));
+
+        // An RSA signature relabelled RSASSA <-> RSAPSS: the padding is bound to sigAlg.
+        if config.algorithm == "rsa" {
+            let mut swapped = signature.clone();
+            swapped[1] = if swapped[1] == 0x14 { 0x16 } else { 0x14 };
+            let verdict = ours(&key, &message, &swapped, &files.nonce, files.selection, Some(&values), &strict);
+            assert_eq!(refusal(&verdict).code(), "scheme_mismatch");
+            let danger = QuoteOptions { danger_accept_unrestricted_key: true, ..QuoteOptions::default() };
+            let unfixed = AttestationKey::from_key(key.public_key().clone());
+            let verdict = ours(&unfixed, &message, &swapped, &files.nonce, files.selection, Some(&values), &danger);
+            assert_eq!(refusal(&verdict), &QuoteRefusal::BadSignature);
+            let swapped_file = tpm.write("swapped.sig", &swapped);
+            let witness = checkquote(
+                &tpm,
+                &public_file,
+                &files.message,
+                swapped_file,
+                Some(&files.pcrs),
+                &files.nonce,
+                files.hash,
+            );
+            // tpm2_checkquote 5.4 ignores sigAlg and tries each RSA padding, so it accepts an
+            // RSASSA signature labelled RSAPSS. A PSS signature labelled RSASSA it refuses, as
+            // it refuses every RSA-PSS quote.
+            assert_eq!(witness, config.scheme == "rsassa", "tpm2_checkquote on a relabelled signature");
+        }
+
         // A different selection with the same values: PCR 7 and PCR 10 hold different values, so
         // claim PCR 1 of sha256 (zero) where PCR 2 (zero) was quoted, keeping every value.
         if selection_text == SELECTIONS[0] {

@@ -509,6 +509,50 @@ mod tests {
         assert!(!constant_time_eq(b"\x90", b"\x90\x09"));
     }
 
+    fn quote_over(selection: &PcrSelectionList, values: Option<PcrValues>, digest: Digest) -> VerifiedQuote {
+        VerifiedQuote {
+            signature_scheme: SignatureScheme::RsaPkcs1v15(HashAlgorithm::Sha256),
+            qualified_signer: Vec::new(),
+            extra_data: Vec::new(),
+            clock_info: ClockInfo { clock: 0, reset_count: 0, restart_count: 0, safe: true },
+            firmware_version: 0,
+            obfuscation: Obfuscation::Unknown,
+            selection: selection.clone(),
+            pcr_digest: digest,
+            pcr_values: values,
+        }
+    }
+
+    #[test]
+    fn compare_pcrs_names_each_pcr() {
+        use crate::tpm::selection::PcrSelection;
+
+        let selection: PcrSelectionList =
+            [PcrSelection::new(HashAlgorithm::Sha256, [0, 4, 7]).unwrap()].into_iter().collect();
+        let value = |byte: u8| Digest::new(HashAlgorithm::Sha256, &[byte; 32]).unwrap();
+        let quoted: PcrValues = [(0, value(0)), (4, value(4)), (7, value(7))].into_iter().collect();
+        let digest = quoted.composite_digest(&selection, HashAlgorithm::Sha256).unwrap();
+        let replayed: PcrValues = [(0, value(0)), (4, value(9))].into_iter().collect();
+
+        let with_values = quote_over(&selection, Some(quoted.clone()), digest).compare_pcrs(&replayed);
+        let outcomes: Vec<_> = with_values.iter().map(|comparison| comparison.outcome).collect();
+        assert_eq!(
+            outcomes,
+            [
+                PcrOutcome::Matches,
+                PcrOutcome::Differs { quoted: value(4), replayed: value(9) },
+                PcrOutcome::NotReplayed
+            ]
+        );
+
+        // Without the quoted values only the composite can be compared.
+        let without_values = quote_over(&selection, None, digest);
+        let outcomes: Vec<_> = without_values.compare_pcrs(&replayed).iter().map(|c| c.outcome).collect();
+        assert_eq!(outcomes, [PcrOutcome::Undetermined, PcrOutcome::Undetermined, PcrOutcome::NotReplayed]);
+        let outcomes: Vec<_> = without_values.compare_pcrs(&quoted).iter().map(|c| c.outcome).collect();
+        assert_eq!(outcomes, [PcrOutcome::Matches; 3]);
+    }
+
     #[test]
     fn refusal_codes_are_distinct() {
         let refusals = [
