@@ -11,6 +11,7 @@
 )]
 
 mod image;
+mod quote;
 mod sources;
 mod vars;
 
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Checks a VM's Secure Boot chain: boot images against db, dbx and dbt.
+/// Checks a VM's Secure Boot chain (boot images against db, dbx and dbt) and its TPM quotes.
 #[derive(Parser)]
 #[command(name = "trusted-launch", version, about)]
 struct Cli {
@@ -34,6 +35,9 @@ enum Command {
     /// Show UEFI variable stores and apply authenticated updates to them.
     #[command(subcommand)]
     Vars(vars::VarsCommand),
+    /// Verify TPM 2.0 quotes.
+    #[command(subcommand)]
+    Quote(quote::QuoteCommand),
 }
 
 /// An input that cannot be used; printed to stderr with exit status 2.
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Image(command) => image::run(command),
         Command::Vars(command) => vars::run(command),
+        Command::Quote(command) => quote::run(command),
     };
     match result {
         Ok(Outcome::Pass) => ExitCode::from(0),

@@ -18,9 +18,11 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use trusted_launch::{Error, ErrorKind};
 
+mod quote;
 mod secureboot;
 mod vars;
 
+pub use quote::*;
 pub use secureboot::*;
 pub use vars::*;
 

@@ -16,6 +16,7 @@ use pyo3::types::PyBytes;
 
 use trusted_launch::digest::HashAlgorithm;
 
+mod quote;
 mod secureboot;
 mod vars;
 
@@ -65,6 +66,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("ParseError", py.get_type::<ParseError>())?;
     secureboot::register(module)?;
     vars::register(module)?;
+    quote::register(module)?;
     module.add_function(wrap_pyfunction!(sha256, module)?)?;
     Ok(())
 }

@@ -1,13 +1,27 @@
-"""Checks a VM's UEFI Secure Boot chain: Authenticode signatures against db, dbx and dbt."""
+"""Checks a VM's UEFI Secure Boot chain (Authenticode signatures against db, dbx and dbt) and TPM 2.0 quotes."""
 
 from trusted_launch._native import (
+    AttestationKey,
     Error,
     ImageVerdict,
     ParseError,
+    QuoteVerdict,
     SecureBootPolicy,
     UpdateVerdict,
     VariableStore,
     sha256,
+    verify_quote,
 )
 
-__all__ = ["Error", "ImageVerdict", "ParseError", "SecureBootPolicy", "UpdateVerdict", "VariableStore", "sha256"]
+__all__ = [
+    "AttestationKey",
+    "Error",
+    "ImageVerdict",
+    "ParseError",
+    "QuoteVerdict",
+    "SecureBootPolicy",
+    "UpdateVerdict",
+    "VariableStore",
+    "sha256",
+    "verify_quote",
+]

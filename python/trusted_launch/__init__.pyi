@@ -1,6 +1,6 @@
 """Type stubs for trusted_launch."""
 
-from typing import Any, Optional, Union
+from typing import Any, Literal, Mapping, Optional, Sequence, Union
 import mmap
 
 Buffer = Union[bytes, bytearray, memoryview, mmap.mmap]
@@ -103,3 +103,73 @@ class VariableStore:
     def __len__(self) -> int: ...
 
 def sha256(data: Buffer) -> str: ...
+
+Hierarchy = Literal["endorsement", "platform", "owner", "null"]
+
+class AttestationKey:
+    """An attestation key from a TPM2B_PUBLIC or TPMT_PUBLIC, or a DER/PEM SubjectPublicKeyInfo.
+
+    A SubjectPublicKeyInfo does not show that the key is restricted, so its quotes are refused
+    unless verify_quote is called with danger_accept_unrestricted_key=True.
+    """
+
+    def __init__(self, data: Buffer, *, hierarchy: Optional[Hierarchy] = None) -> None: ...
+    @property
+    def object_attributes(self) -> Optional[int]:
+        """TPMA_OBJECT bits, or None for a SubjectPublicKeyInfo key."""
+    @property
+    def name(self) -> Optional[bytes]:
+        """nameAlg followed by the hash of the TPMT_PUBLIC, or None for a SubjectPublicKeyInfo key."""
+    @property
+    def is_restricted_signing_key(self) -> bool: ...
+
+class QuoteVerdict:
+    """The verdict on one quote. Truthy when the quote is valid; the quote fields are None otherwise."""
+
+    @property
+    def valid(self) -> bool: ...
+    @property
+    def reason(self) -> str:
+        """`valid` or a refusal code such as `nonce_mismatch` or `pcr_digest_mismatch`."""
+    @property
+    def detail(self) -> str: ...
+    @property
+    def selection(self) -> Optional[str]:
+        """The quoted selection in tpm2-tools form, such as `sha256:0,1,2+sha1:3`."""
+    @property
+    def pcr_digest(self) -> Optional[bytes]: ...
+    @property
+    def pcr_values_checked(self) -> bool: ...
+    @property
+    def clock(self) -> Optional[int]: ...
+    @property
+    def reset_count(self) -> Optional[int]: ...
+    @property
+    def restart_count(self) -> Optional[int]: ...
+    @property
+    def safe(self) -> Optional[bool]: ...
+    @property
+    def firmware_version(self) -> Optional[int]: ...
+    @property
+    def obfuscation(self) -> Optional[Literal["not_applied", "applied", "unknown"]]:
+        """Whether reset_count, restart_count and firmware_version are obfuscated."""
+    @property
+    def qualified_signer(self) -> Optional[bytes]: ...
+    @property
+    def pcrs(self) -> Optional[list[dict[str, Any]]]:
+        """For pcr_digest_mismatch: every selected PCR (bank, index, value or None when missing)."""
+    def to_dict(self) -> dict[str, Any]: ...
+    def __bool__(self) -> bool: ...
+
+def verify_quote(
+    key: AttestationKey,
+    attest: Buffer,
+    signature: Buffer,
+    nonce: Buffer,
+    selection: Union[str, Sequence[tuple[str, Sequence[int]]]],
+    pcr_values: Optional[Mapping[str, Mapping[int, bytes]]] = None,
+    *,
+    allow_sha1: bool = False,
+    danger_accept_unrestricted_key: bool = False,
+) -> QuoteVerdict:
+    """Verify a TPM2_Quote; raises ParseError only when a structure cannot be read."""

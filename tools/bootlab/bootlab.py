@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Boot Debian's signed shim, GRUB and kernel under OVMF with a swtpm vTPM, and record what happened.
 
-Each scenario builds a disk and a variable store, boots them in QEMU (TCG), reads the event log and
-PCRs that the guest prints on its serial console, then reopens the vTPM state after QEMU is gone
-to read the PCRs, create an EK and an AK and take quotes with tpm2-tools. Inputs come from
-.cache/debian (tools/fetch-debian-boot.sh) and tools/bootlab/install-deps.sh installs the tools.
+Each scenario builds a disk and a variable store and boots them in QEMU (TCG). The guest prints
+the event log and the PCRs on its serial console. After QEMU is gone, a second swtpm reopens the
+saved vTPM state so that tpm2-tools can read the PCRs, create an EK and an AK, and take quotes.
+Inputs come from .cache/debian (tools/fetch-debian-boot.sh), and tools/bootlab/install-deps.sh
+installs the tools.
 
 Usage:
     python3 tools/bootlab/bootlab.py boot --scenario good --out .cache/bootlab
@@ -261,8 +262,8 @@ def build_disk(work: Path, images: dict[str, bytes], initramfs: Path) -> Path:
     debian.mkdir(parents=True)
     (boot / "BOOTX64.EFI").write_bytes(images["shim"])
     (boot / "grubx64.efi").write_bytes(images["grub"])
-    # The signed GRUB image sources $prefix/grub.cfg with prefix /EFI/debian, and falls back to the
-    # directory it was loaded from.
+    # The config embedded in Debian's signed GRUB sources $prefix/grub.cfg (prefix /EFI/debian) when
+    # that folder exists, and otherwise falls back to grub.cfg beside the GRUB image ($cmdpath).
     (boot / "grub.cfg").write_text(GRUB_CONFIG)
     (debian / "grub.cfg").write_text(GRUB_CONFIG)
     mok_manager = DEBIAN / "tree" / "usr" / "lib" / "shim" / "mmx64.efi.signed"
@@ -380,7 +381,7 @@ def wait_for_socket(path: Path, process: subprocess.Popen, timeout: float = 10.0
 
 
 def check_socket_path(path: Path) -> None:
-    # sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
+    # sockaddr_un.sun_path has room for 108 bytes, including the terminating NUL.
     if len(os.fsencode(path)) > 107:
         raise BootLabError(f"unix socket path {path} is longer than 107 bytes: pass a shorter --out")
 
@@ -399,12 +400,10 @@ def watch_console(serial_log: Path, qemu: subprocess.Popen, timeout: float) -> d
         if MARKER_DONE in text:
             return {"end": "guest end marker", "seconds": elapsed, "message": ""}
         if rejection_at is None:
-            for pattern in REJECTION_PATTERNS:
-                match = pattern.search(text)
-                if match:
-                    rejection_at = elapsed
-                    message = rejection_line(text, match)
-                    break
+            matches = [match for pattern in REJECTION_PATTERNS if (match := pattern.search(text))]
+            if matches:
+                rejection_at = elapsed
+                message = rejection_line(text, min(matches, key=lambda match: match.start()))
         if rejection_at is not None and elapsed - rejection_at >= REJECTION_GRACE_SECONDS:
             return {"end": "rejection on the console", "seconds": rejection_at, "message": message}
         if qemu.poll() is not None:
@@ -553,6 +552,7 @@ def boot(scenario: Scenario, out: Path, timeout: float) -> dict:
     serial_log = scenario_dir / "serial.log"
     processes = Processes()
     outcome: dict = {"scenario": scenario.name}
+    started = time.monotonic()
     try:
         swtpm = processes.start(
             ["swtpm", "socket", "--tpm2", "--tpmstate", f"dir={state_dir}",
@@ -595,6 +595,8 @@ def boot(scenario: Scenario, out: Path, timeout: float) -> dict:
             "images": {name: hashlib.sha256(data).hexdigest() for name, data in images.items()},
             "authenticode_sha256": {name: authenticode_sha256(path) for name, path in image_paths.items()},
             "change": change,
+            "disk_sha256": hashlib.sha256(disk.read_bytes()).hexdigest(),
+            "initramfs_sha256": hashlib.sha256(initramfs.read_bytes()).hexdigest(),
             "end": console["end"],
             "event_log": event_log is not None,
             "no_event_log_marker": MARKER_NO_EVENTLOG in text,
@@ -602,6 +604,7 @@ def boot(scenario: Scenario, out: Path, timeout: float) -> dict:
             "nonce_hex": NONCE_HEX,
         })
         outcome["vtpm"] = read_vtpm(scenario_dir, state_dir, processes, event_log is not None)
+        outcome["wall_seconds"] = round(time.monotonic() - started, 1)
     finally:
         processes.stop_all()
     (scenario_dir / "outcome.json").write_text(json.dumps(outcome, indent=2) + "\n")
@@ -647,14 +650,17 @@ def check_expectations(out: Path, outcomes: dict[str, dict]) -> list[dict]:
     if "good" in outcomes:
         expect("good", "boots", booted("good"))
         expect("good", "guest printed an event log", outcomes["good"].get("event_log"))
-        expect("good", "guest PCRs equal tpm2_pcrread after the boot",
-               guest_matches_pcrread(out / "good"))
+        verdicts = outcomes["good"].get("vtpm", {}).get("quote", {}).get("tpm2_checkquote", {})
+        expect("good", "tpm2_checkquote replays the event log to the quoted PCRs",
+               verdicts.get("with_event_log", {}).get("verified"))
     if "good" in outcomes and "good-again" in outcomes:
         expect("good-again", "boots", booted("good-again"))
         expect("good-again", "every PCR in every bank equals the good boot", pcrs("good") == pcrs("good-again"))
         log_a, log_b = out / "good" / "binary_bios_measurements", out / "good-again" / "binary_bios_measurements"
         expect("good-again", "event log equals the good boot",
                log_a.exists() and log_b.exists() and log_a.read_bytes() == log_b.read_bytes())
+        expect("good-again", "disk image equals the good boot",
+               outcomes["good"].get("disk_sha256") == outcomes["good-again"].get("disk_sha256"))
     if "secure-boot-off" in outcomes:
         expect("secure-boot-off", "boots", booted("secure-boot-off"))
         expect("secure-boot-off", "kernel exposes no event log",
@@ -680,6 +686,8 @@ def check_expectations(out: Path, outcomes: dict[str, dict]) -> list[dict]:
                "Malformed binary after Attribute Certificate Table" in
                (out / "grub-appended" / "serial.log").read_text(errors="replace"))
     for name, outcome in outcomes.items():
+        if outcome.get("booted"):
+            expect(name, "guest PCRs equal tpm2_pcrread after the boot", guest_matches_pcrread(out / name))
         verdict = outcome.get("vtpm", {}).get("quote", {}).get("tpm2_checkquote", {})
         expect(name, "tpm2_checkquote verifies the sha256 quote",
                verdict.get("without_event_log", {}).get("verified"))
@@ -727,7 +735,8 @@ def main() -> int:
     if arguments.command == "all":
         checks = check_expectations(arguments.out, outcomes)
         summary = {"outcomes": {name: {key: outcome.get(key) for key in
-                                       ("booted", "firmware_message", "seconds", "end", "event_log")}
+                                       ("booted", "firmware_message", "seconds", "wall_seconds", "end",
+                                                   "event_log")}
                                 for name, outcome in outcomes.items()},
                    "checks": checks}
         (arguments.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")

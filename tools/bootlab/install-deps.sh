@@ -14,7 +14,7 @@ packages=(
     cpio              # the initramfs archive
     gdisk             # sgdisk for the GPT disk
     dosfstools        # mkfs.vfat
-    mtools            # mmd and mcopy write into the FAT image without mounting it
+    mtools            # mcopy writes into the FAT image without mounting it
     pesign            # pesign -h prints the Authenticode digest used for dbx
 )
 

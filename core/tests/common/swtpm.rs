@@ -1,27 +1,32 @@
-//! A private swtpm (TPM 2.0 simulator) for differential tests, on unix sockets in a fresh
-//! temporary folder, driven with tpm2-tools through the `swtpm` TCTI.
+//! A software TPM for tests: one `swtpm` process per [`Swtpm`], listening on unix sockets in its
+//! own temporary folder, driven with tpm2-tools through the `swtpm` TCTI.
 //!
-//! [`Swtpm::start`] returns `None` (the test skips) when swtpm or tpm2-tools is not installed;
-//! under `CI=true` their absence fails the test instead. The child process is killed by its pid
-//! and the folder removed when the value is dropped.
+//! [`Swtpm::start`] returns `None` and prints why when `swtpm` or tpm2-tools are not installed,
+//! so the calling test can skip. Under `CI=true` a missing tool fails the test instead. The
+//! process is killed by its pid, and the folder removed, when the [`Swtpm`] is dropped.
+#![allow(dead_code, unreachable_pub, reason = "each test binary uses a different subset")]
 
+use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-static INSTANCE: AtomicUsize = AtomicUsize::new(0);
+/// How long to wait for swtpm to create and accept on its command socket.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A running swtpm.
+static NEXT_INSTANCE: AtomicUsize = AtomicUsize::new(0);
+
+/// A running swtpm with its state folder.
 pub struct Swtpm {
     child: Child,
     folder: PathBuf,
-    socket: PathBuf,
 }
 
-/// Whether `program` can be run (`--version` exits, whatever its status).
+/// Whether `program` is an executable file on `PATH`.
 pub fn installed(program: &str) -> bool {
-    Command::new(program).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok()
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|folder| folder.join(program).is_file()))
 }
 
 /// Prints why the test skips, or fails under `CI=true`.
@@ -31,77 +36,104 @@ pub fn skip(message: &str) {
 }
 
 impl Swtpm {
-    /// Starts swtpm with `--flags not-need-init,startup-clear`, so the TPM is started and ready.
-    /// The control socket is `<socket>.ctrl`, where the `swtpm` TCTI looks for it.
+    /// Starts swtpm (TPM 2.0, already powered on and started with `TPM2_Startup(CLEAR)`).
     pub fn start() -> Option<Self> {
-        for program in ["swtpm", "tpm2_pcrread", "tpm2_pcrextend", "tpm2_pcrevent"] {
-            if !installed(program) {
-                skip(&format!("{program} is not installed (Debian packages swtpm and tpm2-tools)"));
+        let tools = [
+            "swtpm",
+            "tpm2_pcrread",
+            "tpm2_pcrextend",
+            "tpm2_pcrevent",
+            "tpm2_createak",
+            "tpm2_quote",
+            "tpm2_checkquote",
+        ];
+        for tool in tools {
+            if !installed(tool) {
+                skip(&format!("{tool} not found; install the swtpm and tpm2-tools packages"));
                 return None;
             }
         }
-        let instance = INSTANCE.fetch_add(1, Ordering::SeqCst);
+
+        let instance = NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed);
         let folder = std::env::temp_dir().join(format!("tl-swtpm-{}-{instance}", std::process::id()));
         let _ = std::fs::remove_dir_all(&folder);
-        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::create_dir_all(&folder).expect("creating the swtpm folder");
+
+        // The swtpm TCTI of tpm2-tss looks for the control socket at `<path>.ctrl`.
         let socket = folder.join("sock");
-        let control = folder.join("sock.ctrl");
         let child = Command::new("swtpm")
             .arg("socket")
             .arg("--tpm2")
             .arg("--server")
             .arg(format!("type=unixio,path={}", socket.display()))
             .arg("--ctrl")
-            .arg(format!("type=unixio,path={}", control.display()))
+            .arg(format!("type=unixio,path={}.ctrl", socket.display()))
             .arg("--tpmstate")
             .arg(format!("dir={}", folder.display()))
             .arg("--flags")
             .arg("not-need-init,startup-clear")
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|error| panic!("starting swtpm: {error}"));
-        let mut swtpm = Self { child, folder, socket };
-        swtpm.wait_for_sockets(&control);
+            .expect("starting swtpm");
+        let swtpm = Self { child, folder };
+
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        while UnixStream::connect(&socket).is_err() {
+            assert!(Instant::now() < deadline, "swtpm did not open {} within {STARTUP_TIMEOUT:?}", socket.display());
+            std::thread::sleep(Duration::from_millis(20));
+        }
         Some(swtpm)
     }
 
-    fn wait_for_sockets(&mut self, control: &Path) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !(self.socket.exists() && control.exists()) {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("swtpm exited early with {status}");
-            }
-            assert!(Instant::now() < deadline, "swtpm did not create its sockets within 10 s");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// The TCTI configuration for tpm2-tools.
-    pub fn tcti(&self) -> String {
-        format!("swtpm:path={}", self.socket.display())
-    }
-
-    /// The folder holding the sockets and the TPM state; tests may put input files there.
+    /// The folder holding the TPM state; tests write their files here too.
     pub fn folder(&self) -> &Path {
         &self.folder
     }
 
-    /// Runs a tpm2-tools `program` against this TPM and returns its output; panics when it fails.
-    pub fn run(&self, program: &str, args: &[&str]) -> Output {
-        let output = Command::new(program)
+    /// The TCTI string for tpm2-tools.
+    pub fn tcti(&self) -> String {
+        format!("swtpm:path={}", self.folder.join("sock").display())
+    }
+
+    /// Runs a tpm2-tools command in the folder against this TPM, returning its output.
+    pub fn try_run(&self, program: &str, args: &[&str]) -> Output {
+        Command::new(program)
             .args(args)
+            .current_dir(&self.folder)
             .env("TPM2TOOLS_TCTI", self.tcti())
             .output()
-            .unwrap_or_else(|error| panic!("running {program}: {error}"));
+            .unwrap_or_else(|error| panic!("running {program}: {error}"))
+    }
+
+    /// Runs a tpm2-tools command and panics with its stderr when it fails. Transient objects are
+    /// flushed afterwards, because swtpm without a resource manager holds only three.
+    pub fn run(&self, program: &str, args: &[&str]) -> Output {
+        let output = self.try_run(program, args);
         assert!(output.status.success(), "{program} {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+        let flush = self.try_run("tpm2_flushcontext", &["-t"]);
+        assert!(flush.status.success(), "tpm2_flushcontext -t failed: {}", String::from_utf8_lossy(&flush.stderr));
         output
+    }
+
+    /// Reads a file from the folder.
+    pub fn read(&self, name: &str) -> Vec<u8> {
+        let path = self.folder.join(name);
+        std::fs::read(&path).unwrap_or_else(|error| panic!("reading {}: {error}", path.display()))
+    }
+
+    /// Writes a file into the folder and returns its name.
+    pub fn write<'a>(&self, name: &'a str, data: &[u8]) -> &'a str {
+        let path = self.folder.join(name);
+        std::fs::write(&path, data).unwrap_or_else(|error| panic!("writing {}: {error}", path.display()));
+        name
     }
 }
 
 impl Drop for Swtpm {
     fn drop(&mut self) {
-        // Child::kill signals this child's pid only.
+        // `Child::kill` signals exactly this child's pid.
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.folder);

@@ -1,0 +1,331 @@
+//! `trusted-launch quote verify`: checks a TPM 2.0 quote written by `tpm2_quote` against an
+//! attestation key, a nonce and PCR values.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::{Value, json};
+use trusted_launch::digest::{Digest, HashAlgorithm};
+use trusted_launch::tpm::attest::{Attest, Attested};
+use trusted_launch::tpm::attestation_key::{AttestationKey, Hierarchy};
+use trusted_launch::tpm::pcr_values::PcrValues;
+use trusted_launch::tpm::quote::{QuoteOptions, QuoteRefusal, QuoteVerdict, verify_quote_with_options};
+use trusted_launch::tpm::selection::{PcrSelection, PcrSelectionList};
+
+use crate::sources::read_file;
+use crate::{InputError, Outcome};
+
+#[derive(Subcommand)]
+pub(crate) enum QuoteCommand {
+    /// Verify a TPM2_Quote: signature, key attributes, nonce, PCR selection and PCR values.
+    Verify(VerifyArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct VerifyArgs {
+    /// Attestation key: a TPM2B_PUBLIC or TPMT_PUBLIC (`tpm2_createak -u`, `tpm2_readpublic -o`),
+    /// or a SubjectPublicKeyInfo in DER or PEM. A SubjectPublicKeyInfo does not show the key is
+    /// restricted, so it needs --danger-accept-unrestricted-key.
+    #[arg(long, value_name = "FILE")]
+    ak: PathBuf,
+    /// The TPMS_ATTEST (`tpm2_quote -m`); a TPM2B_ATTEST is accepted too.
+    #[arg(long, value_name = "FILE")]
+    quote: PathBuf,
+    /// The TPMT_SIGNATURE (`tpm2_quote -s`).
+    #[arg(long, value_name = "FILE")]
+    signature: PathBuf,
+    /// The qualifying data sent to the TPM, in hexadecimal (empty for none).
+    #[arg(long, value_name = "HEX", allow_hyphen_values = false)]
+    nonce: String,
+    /// PCR values: the `tpm2_quote -o` file (default format, or `-F values` with --selection), or
+    /// JSON `{"banks": {"sha256": {"0": "<hex>", ...}}}`.
+    #[arg(long, value_name = "FILE")]
+    pcrs: Option<PathBuf>,
+    /// The PCR selection requested from the TPM, as tpm2-tools writes it (`sha256:0,1,2+sha1:3`).
+    /// Defaults to the selection in the --pcrs file.
+    #[arg(long, value_name = "LIST")]
+    selection: Option<String>,
+    /// The hierarchy of the key, which decides whether resetCount, restartCount and
+    /// firmwareVersion are real or obfuscated.
+    #[arg(long, value_enum, default_value = "unknown")]
+    hierarchy: HierarchyArg,
+    /// Accept signatures over SHA-1.
+    #[arg(long)]
+    allow_sha1: bool,
+    /// Accept a key that is not shown to be restricted, sign and fixedTPM. Such a key can sign a
+    /// forged quote.
+    #[arg(long)]
+    danger_accept_unrestricted_key: bool,
+    // An event-log option (`--log FILE`) belongs here once the event-log engine is merged: its
+    // replay becomes a `PcrValues` compared with `VerifiedQuote::compare_pcrs`.
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum HierarchyArg {
+    Endorsement,
+    Platform,
+    Owner,
+    Null,
+    Unknown,
+}
+
+pub(crate) fn run(command: QuoteCommand) -> Result<Outcome, InputError> {
+    match command {
+        QuoteCommand::Verify(args) => verify(&args),
+    }
+}
+
+fn verify(args: &VerifyArgs) -> Result<Outcome, InputError> {
+    let hierarchy = match args.hierarchy {
+        HierarchyArg::Endorsement => Hierarchy::Endorsement,
+        HierarchyArg::Platform => Hierarchy::Platform,
+        HierarchyArg::Owner => Hierarchy::Owner,
+        HierarchyArg::Null => Hierarchy::Null,
+        HierarchyArg::Unknown => Hierarchy::Unknown,
+    };
+    let key = load_key(&args.ak)?.with_hierarchy(hierarchy);
+    let attest = strip_tpm2b(read_file(&args.quote)?);
+    let signature = read_file(&args.signature)?;
+    let nonce = parse_hex(&args.nonce).ok_or_else(|| InputError(format!("--nonce: invalid hex {:?}", args.nonce)))?;
+
+    let requested = args.selection.as_deref().map(parse_selection).transpose()?;
+    let (selection, values) = match &args.pcrs {
+        Some(path) => {
+            let (selection, values) = load_pcrs(path, requested.as_ref())?;
+            (selection, Some(values))
+        }
+        None => (requested.ok_or_else(|| InputError("give --selection or --pcrs".to_owned()))?, None),
+    };
+
+    let options = QuoteOptions {
+        allow_sha1: args.allow_sha1,
+        danger_accept_unrestricted_key: args.danger_accept_unrestricted_key,
+    };
+    let verdict = verify_quote_with_options(&options, &key, &attest, &signature, &nonce, &selection, values.as_ref())
+        .map_err(|error| InputError(format!("{error}")))?;
+
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report_json(&verdict, &attest)).unwrap_or_default());
+    } else {
+        print_report(&verdict);
+    }
+    Ok(if verdict.is_valid() { Outcome::Pass } else { Outcome::Fail })
+}
+
+/// Reads the key as a TPM public area, else a PEM or DER SubjectPublicKeyInfo.
+fn load_key(path: &Path) -> Result<AttestationKey, InputError> {
+    let bytes = read_file(path)?;
+    let tpm_error = match AttestationKey::from_tpm_public(&bytes) {
+        Ok(key) => return Ok(key),
+        Err(error) => error,
+    };
+    if let Ok(text) = std::str::from_utf8(&bytes)
+        && text.contains("-----BEGIN")
+    {
+        return AttestationKey::from_spki_pem(text).map_err(|error| InputError(format!("{}: {error}", path.display())));
+    }
+    AttestationKey::from_spki_der(&bytes).map_err(|spki_error| {
+        InputError(format!(
+            "{}: neither a TPM public area ({tpm_error}) nor a SubjectPublicKeyInfo ({spki_error})",
+            path.display()
+        ))
+    })
+}
+
+/// Removes the size of a TPM2B_ATTEST: a TPMS_ATTEST starts with 0xff544347, never with its own
+/// length.
+fn strip_tpm2b(bytes: Vec<u8>) -> Vec<u8> {
+    let size = bytes.first_chunk::<2>().map(|size| usize::from(u16::from_be_bytes(*size)));
+    if size == Some(bytes.len().saturating_sub(2)) { bytes.get(2..).unwrap_or_default().to_vec() } else { bytes }
+}
+
+/// Reads PCR values: JSON, the default tpm2-tools format, or concatenated values in the order of
+/// `requested`. Returns the selection to require and the values.
+fn load_pcrs(path: &Path, requested: Option<&PcrSelectionList>) -> Result<(PcrSelectionList, PcrValues), InputError> {
+    let bytes = read_file(path)?;
+    let invalid = |message: String| InputError(format!("{}: {message}", path.display()));
+
+    if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'{') {
+        let (file_selection, values) = pcrs_from_json(&bytes).map_err(invalid)?;
+        let selection = match requested {
+            Some(selection) => selection.clone(),
+            None if file_selection.selections().len() <= 1 => file_selection,
+            None => return Err(invalid("JSON with several banks does not fix their order: give --selection".into())),
+        };
+        return Ok((selection, values));
+    }
+
+    if let Ok((file_selection, values)) = PcrValues::from_tpm2_tools_serialized(&bytes) {
+        return Ok((requested.cloned().unwrap_or(file_selection), values));
+    }
+    let selection = requested.ok_or_else(|| {
+        invalid("not a tpm2_quote -o file in the default format; for -F values give --selection".into())
+    })?;
+    let values = PcrValues::from_concatenated(selection, &bytes).map_err(|error| invalid(error.to_string()))?;
+    Ok((selection.clone(), values))
+}
+
+/// Reads `{"banks": {"sha256": {"0": "<hex>", ...}}}`.
+fn pcrs_from_json(bytes: &[u8]) -> Result<(PcrSelectionList, PcrValues), String> {
+    let document: Value = serde_json::from_slice(bytes).map_err(|error| format!("invalid JSON: {error}"))?;
+    let banks = document.get("banks").and_then(Value::as_object).ok_or("missing object \"banks\"")?;
+
+    let mut selection = PcrSelectionList::new();
+    let mut values = PcrValues::new();
+    for (name, pcrs) in banks {
+        let bank = hash_by_name(name).ok_or_else(|| format!("unknown bank {name:?}"))?;
+        let pcrs = pcrs.as_object().ok_or_else(|| format!("bank {name:?} is not an object"))?;
+        let mut indices = Vec::new();
+        for (index, value) in pcrs {
+            let index: u32 = index.parse().map_err(|_| format!("{name}: invalid PCR index {index:?}"))?;
+            let text = value.as_str().ok_or_else(|| format!("{name}:{index} is not a string"))?;
+            let digest = parse_hex(text.trim_start_matches("0x"))
+                .and_then(|bytes| Digest::new(bank, &bytes))
+                .ok_or_else(|| format!("{name}:{index}: not a {}-byte hex value", bank.output_size()))?;
+            values.insert(index, digest);
+            indices.push(index);
+        }
+        let entry = PcrSelection::new(bank, indices).ok_or_else(|| format!("{name}: PCR index above 31"))?;
+        selection.push(entry).map_err(|error| error.to_string())?;
+    }
+    Ok((selection, values))
+}
+
+/// Parses a tpm2-tools PCR list such as `sha256:0,1,2+sha1:3`.
+fn parse_selection(text: &str) -> Result<PcrSelectionList, InputError> {
+    let invalid = || InputError(format!("--selection: invalid PCR list {text:?} (expected e.g. sha256:0,1,2+sha1:3)"));
+    let mut list = PcrSelectionList::new();
+    for bank in text.split('+') {
+        let (name, pcrs) = bank.split_once(':').ok_or_else(invalid)?;
+        let algorithm = hash_by_name(name).ok_or_else(invalid)?;
+        let indices = pcrs.split(',').map(|pcr| pcr.trim().parse::<u32>()).collect::<Result<Vec<_>, _>>();
+        let entry = PcrSelection::new(algorithm, indices.map_err(|_| invalid())?).ok_or_else(invalid)?;
+        list.push(entry).map_err(|_| invalid())?;
+    }
+    Ok(list)
+}
+
+fn hash_by_name(name: &str) -> Option<HashAlgorithm> {
+    HashAlgorithm::ALL.into_iter().find(|algorithm| algorithm.name() == name)
+}
+
+fn parse_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|start| u8::from_str_radix(text.get(start..start.checked_add(2)?)?, 16).ok())
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn selection_text(selection: &PcrSelectionList) -> String {
+    let banks: Vec<String> = selection
+        .selections()
+        .iter()
+        .map(|entry| {
+            let pcrs: Vec<String> = entry.pcrs().map(|index| index.to_string()).collect();
+            format!("{}:{}", entry.bank, pcrs.join(","))
+        })
+        .collect();
+    banks.join("+")
+}
+
+/// Builds the JSON report. For a refused quote, the quote's fields are read without verification.
+fn report_json(verdict: &QuoteVerdict, attest: &[u8]) -> Value {
+    match verdict {
+        QuoteVerdict::Valid(quote) => json!({
+            "valid": true,
+            "reason": "valid",
+            "detail": "the quote is genuine, fresh and over the requested PCRs",
+            "signature_scheme": format!("{:?}", quote.signature_scheme),
+            "selection": selection_text(&quote.selection),
+            "pcr_digest": quote.pcr_digest.to_string(),
+            "pcr_values_checked": quote.pcr_values.is_some(),
+            "clock": {
+                "clock": quote.clock_info.clock,
+                "reset_count": quote.clock_info.reset_count,
+                "restart_count": quote.clock_info.restart_count,
+                "safe": quote.clock_info.safe,
+            },
+            "firmware_version": format!("{:#018x}", quote.firmware_version),
+            "obfuscation": quote.obfuscation.code(),
+            "qualified_signer": hex(&quote.qualified_signer),
+        }),
+        QuoteVerdict::Refused(refusal) => {
+            let unverified = Attest::parse(attest).ok();
+            let (selection, pcr_digest) = match unverified.as_ref().map(|attest| &attest.attested) {
+                Some(Attested::Quote { selection, pcr_digest }) => {
+                    (json!(selection_text(selection)), json!(hex(pcr_digest)))
+                }
+                _ => (Value::Null, Value::Null),
+            };
+            let clock = unverified.as_ref().map_or(Value::Null, |attest| {
+                json!({
+                    "clock": attest.clock_info.clock,
+                    "reset_count": attest.clock_info.reset_count,
+                    "restart_count": attest.clock_info.restart_count,
+                    "safe": attest.clock_info.safe,
+                })
+            });
+            json!({
+                "valid": false,
+                "reason": refusal.code(),
+                "detail": refusal.to_string(),
+                "selection": selection,
+                "pcr_digest": pcr_digest,
+                "clock": clock,
+                "pcrs": refusal_pcrs(refusal),
+            })
+        }
+    }
+}
+
+fn refusal_pcrs(refusal: &QuoteRefusal) -> Value {
+    let QuoteRefusal::PcrDigestMismatch { pcrs, .. } = refusal else { return Value::Null };
+    pcrs.iter()
+        .map(|pcr| json!({"bank": pcr.bank.name(), "index": pcr.index, "value": pcr.value.map(|value| value.to_string())}))
+        .collect()
+}
+
+fn print_report(verdict: &QuoteVerdict) {
+    match verdict {
+        QuoteVerdict::Valid(quote) => {
+            println!("quote: valid");
+            println!("  signature: {:?}", quote.signature_scheme);
+            println!("  selection: {}", selection_text(&quote.selection));
+            println!("  pcrDigest: {}", quote.pcr_digest);
+            if quote.pcr_values.is_none() {
+                println!("  PCR values: not given, so pcrDigest was not compared");
+            }
+            let clock = &quote.clock_info;
+            println!("  clock: {} ms, safe: {}", clock.clock, clock.safe);
+            println!(
+                "  resetCount: {}, restartCount: {}, firmwareVersion: {:#018x} (obfuscation: {})",
+                clock.reset_count,
+                clock.restart_count,
+                quote.firmware_version,
+                quote.obfuscation.code()
+            );
+            println!("  qualifiedSigner: {}", hex(&quote.qualified_signer));
+        }
+        QuoteVerdict::Refused(refusal) => {
+            println!("quote: refused ({}): {refusal}", refusal.code());
+            if let QuoteRefusal::PcrDigestMismatch { pcrs, .. } = refusal {
+                for pcr in pcrs {
+                    match pcr.value {
+                        Some(value) => println!("  {}:{} given {value}", pcr.bank, pcr.index),
+                        None => println!("  {}:{} missing", pcr.bank, pcr.index),
+                    }
+                }
+            }
+        }
+    }
+}
