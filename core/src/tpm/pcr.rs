@@ -2,14 +2,12 @@
 //! Profile, section 4.6): banks of 24 PCRs per hash algorithm, their reset values, extend, and
 //! `TPML_PCR_SELECTION` with the composite digest that `TPM2_Quote` signs.
 //!
-//! Entry points: [`PcrBanks::new`], [`PcrBanks::extend`], [`PcrSelection::composite_digest`].
+//! Entry points: [`PcrBanks::new`], [`PcrBanks::extend`]; quotes select and hash PCR values with
+//! [`crate::tpm::selection::PcrSelectionList`] and [`crate::tpm::pcr_values::PcrValues`].
 
-use alloc::vec::Vec;
 use core::fmt;
 
 use crate::digest::{Digest, HashAlgorithm, Hasher};
-use crate::error::{Error, ErrorKind};
-use crate::reader::Reader;
 
 /// Number of PCRs in a PC Client bank.
 pub const PCR_COUNT: usize = 24;
@@ -210,126 +208,6 @@ impl PcrBanks {
     }
 }
 
-/// One `TPMS_PCR_SELECTION`: a bank and the PCRs selected in it (bit `i` selects PCR `i`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PcrSelect {
-    /// The bank's hash algorithm.
-    pub algorithm: HashAlgorithm,
-    /// Bitmap of selected PCRs; bits 24 and up are never set.
-    pub pcrs: u32,
-}
-
-impl PcrSelect {
-    /// The selected PCR indices, ascending.
-    pub fn indices(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..24u32).filter(|index| self.pcrs & (1u32 << index) != 0)
-    }
-}
-
-/// A `TPML_PCR_SELECTION`: banks, in order, each with a set of PCRs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PcrSelection {
-    entries: Vec<PcrSelect>,
-}
-
-impl PcrSelection {
-    /// An empty selection.
-    pub const fn new() -> Self {
-        Self { entries: Vec::new() }
-    }
-
-    /// Appends a bank with the PCRs in `indices`.
-    pub fn with(mut self, algorithm: HashAlgorithm, indices: impl IntoIterator<Item = u32>) -> Result<Self, PcrError> {
-        let mut pcrs = 0u32;
-        for index in indices {
-            let shift = u32::try_from(pcr_index(index)?).map_err(|_| PcrError::IndexOutOfRange(index))?;
-            pcrs |= 1u32 << shift;
-        }
-        self.entries.push(PcrSelect { algorithm, pcrs });
-        Ok(self)
-    }
-
-    /// The entries in selection order.
-    pub fn entries(&self) -> &[PcrSelect] {
-        &self.entries
-    }
-
-    /// Parses a big-endian `TPML_PCR_SELECTION` (TPM 2.0 Part 2, section 10.9.7) from `reader`.
-    /// `sizeofSelect` may be 1 to 4, and a bit for PCR 24 or above is rejected.
-    pub fn parse(reader: &mut Reader<'_>) -> Result<Self, Error> {
-        reader.set_structure("TPML_PCR_SELECTION");
-        let count_offset = reader.offset();
-        let count = reader.u32_be()?;
-        if usize::try_from(count).map_or(true, |count| count > MAX_SELECTION_ENTRIES) {
-            return Err(Error::new(
-                ErrorKind::LimitExceeded { what: "PCR selection entries", max: MAX_SELECTION_ENTRIES },
-                "TPML_PCR_SELECTION",
-                count_offset,
-            ));
-        }
-        let mut entries = Vec::new();
-        for _ in 0..count {
-            reader.set_structure("TPMS_PCR_SELECTION");
-            let hash_offset = reader.offset();
-            let hash = reader.u16_be()?;
-            let algorithm = HashAlgorithm::from_tpm_alg_id(hash).ok_or(Error::new(
-                ErrorKind::Unsupported { field: "hash" },
-                "TPMS_PCR_SELECTION",
-                hash_offset,
-            ))?;
-            let size_offset = reader.offset();
-            let size = usize::from(reader.u8()?);
-            if !(1..=4).contains(&size) {
-                return Err(Error::invalid("TPMS_PCR_SELECTION", "sizeofSelect", size_offset));
-            }
-            let bitmap = reader.bytes(size)?;
-            let mut value = [0u8; 4];
-            value
-                .get_mut(..size)
-                .ok_or(Error::invalid("TPMS_PCR_SELECTION", "sizeofSelect", size_offset))?
-                .copy_from_slice(bitmap);
-            let pcrs = u32::from_le_bytes(value);
-            if pcrs >> 24 != 0 {
-                return Err(Error::invalid("TPMS_PCR_SELECTION", "pcrSelect", size_offset));
-            }
-            entries.push(PcrSelect { algorithm, pcrs });
-        }
-        Ok(Self { entries })
-    }
-
-    /// Marshals the selection as a big-endian `TPML_PCR_SELECTION` with `sizeofSelect` 3.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        let count = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
-        out.extend_from_slice(&count.to_be_bytes());
-        for entry in &self.entries {
-            out.extend_from_slice(&entry.algorithm.tpm_alg_id().to_be_bytes());
-            out.push(3);
-            out.extend_from_slice(entry.pcrs.to_le_bytes().get(..3).unwrap_or_default());
-        }
-        out
-    }
-
-    /// The selected values concatenated in selection order: entry by entry, ascending PCR index
-    /// within an entry.
-    pub fn concatenated_values(&self, banks: &PcrBanks) -> Result<Vec<u8>, PcrError> {
-        let mut out = Vec::new();
-        for entry in &self.entries {
-            let bank = banks.bank(entry.algorithm).ok_or(PcrError::BankMissing(entry.algorithm))?;
-            for index in entry.indices() {
-                out.extend_from_slice(bank.value(index).ok_or(PcrError::IndexOutOfRange(index))?.as_bytes());
-            }
-        }
-        Ok(out)
-    }
-
-    /// The composite digest of the selected PCRs, as `pcrDigest` in `TPMS_QUOTE_INFO`:
-    /// `hash` (the signing scheme's hash, not the bank's) over [`Self::concatenated_values`].
-    pub fn composite_digest(&self, banks: &PcrBanks, hash: HashAlgorithm) -> Result<Digest, PcrError> {
-        Ok(hash.hash(&self.concatenated_values(banks)?))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,17 +252,5 @@ mod tests {
         assert_eq!(banks.extend(0, &sha1), Err(PcrError::BankMissing(HashAlgorithm::Sha1)));
         let sha256 = HashAlgorithm::Sha256.hash(b"x");
         assert_eq!(banks.extend(24, &sha256), Err(PcrError::IndexOutOfRange(24)));
-    }
-
-    #[test]
-    fn selection_round_trips_and_rejects_high_bits() {
-        let selection = PcrSelection::new().with(HashAlgorithm::Sha256, [0, 7, 23]).unwrap();
-        let bytes = selection.to_bytes();
-        // TPM 2.0 Part 2 10.9.7: count, hash 0x000B, sizeofSelect 3, bitmap LSB first.
-        assert_eq!(bytes, [0, 0, 0, 1, 0x00, 0x0B, 3, 0x81, 0x00, 0x80]);
-        let parsed = PcrSelection::parse(&mut Reader::new(&bytes, 0, "TPML_PCR_SELECTION")).unwrap();
-        assert_eq!(parsed, selection);
-        let high = [0, 0, 0, 1, 0x00, 0x0B, 4, 0, 0, 0, 1];
-        assert!(PcrSelection::parse(&mut Reader::new(&high, 0, "TPML_PCR_SELECTION")).is_err());
     }
 }

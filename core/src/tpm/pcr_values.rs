@@ -60,6 +60,17 @@ impl PcrValues {
         self.len() == 0
     }
 
+    /// Every PCR value of every bank in `banks`, for example the result of an event-log replay.
+    pub fn from_banks(banks: &crate::tpm::pcr::PcrBanks) -> Self {
+        let mut values = Self::new();
+        for bank in banks.banks() {
+            for (index, digest) in (0u32..).zip(bank.values()) {
+                values.insert(index, *digest);
+            }
+        }
+        values
+    }
+
     /// Reads values concatenated in the order of `selection` (banks in list order, PCRs
     /// ascending), each as long as its bank's digest, filling `bytes` exactly. This is the
     /// `tpm2_quote -o FILE -F values` format of tpm2-tools 5.4.

@@ -253,4 +253,15 @@ mod tests {
         assert_eq!(selection.pcrs().collect::<Vec<_>>(), [0, 31]);
         assert_eq!(selection.size_of_select, 4);
     }
+
+    #[test]
+    fn encoding_follows_part_2_layout() {
+        // TPM 2.0 Part 2, TPML_PCR_SELECTION: count, hash 0x000B, sizeofSelect 3, bitmap with
+        // PCR 0 in the lowest bit of the first byte.
+        let list: PcrSelectionList =
+            [PcrSelection::new(HashAlgorithm::Sha256, [0, 7, 23]).unwrap()].into_iter().collect();
+        let bytes = list.to_bytes();
+        assert_eq!(bytes, [0, 0, 0, 1, 0x00, 0x0B, 3, 0x81, 0x00, 0x80]);
+        assert_eq!(PcrSelectionList::parse(&bytes).unwrap(), list);
+    }
 }
