@@ -20,6 +20,9 @@ python3 -m venv .cache/venv
 git diff --exit-code --stat -- tests/fixtures || { echo "fixtures differ from the generator's output" >&2; exit 1; }
 test -z "$(git status --porcelain -- tests/fixtures)" || { echo "the generator wrote files that are not committed" >&2; git status --porcelain -- tests/fixtures >&2; exit 1; }
 
+step "Real boots: OVMF + swtpm + Debian's signed chain under QEMU into .cache/bootlab"
+python3 tools/bootlab/bootlab.py all --out .cache/bootlab
+
 step "Format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --exclude trusted-launch-python --all-targets -- -D warnings
