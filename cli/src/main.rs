@@ -10,6 +10,8 @@
 )]
 
 mod image;
+mod log;
+mod pcrs_file;
 mod sources;
 
 use std::process::ExitCode;
@@ -29,6 +31,9 @@ enum Command {
     /// Verify or inspect PE/COFF boot images.
     #[command(subcommand)]
     Image(image::ImageCommand),
+    /// Show or replay TCG event logs.
+    #[command(subcommand)]
+    Log(log::LogCommand),
 }
 
 /// An input that cannot be used; printed to stderr with exit status 2.
@@ -54,6 +59,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Image(command) => image::run(command),
+        Command::Log(command) => log::run(command),
     };
     match result {
         Ok(Outcome::Pass) => ExitCode::from(0),
