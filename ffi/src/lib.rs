@@ -18,8 +18,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use trusted_launch::{Error, ErrorKind};
 
+mod eventlog;
 mod secureboot;
 
+pub use eventlog::*;
 pub use secureboot::*;
 
 /// Result of a call. Codes are stable: 0 is success, 1–99 are API misuse, 100–199 are inputs
