@@ -16,6 +16,7 @@ use pyo3::types::PyBytes;
 
 use trusted_launch::digest::HashAlgorithm;
 
+mod eventlog;
 mod secureboot;
 
 create_exception!(_native, Error, PyException, "Root of every trusted_launch exception.");
@@ -63,6 +64,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("Error", py.get_type::<Error>())?;
     module.add("ParseError", py.get_type::<ParseError>())?;
     secureboot::register(module)?;
+    eventlog::register(module)?;
     module.add_function(wrap_pyfunction!(sha256, module)?)?;
     Ok(())
 }
