@@ -106,7 +106,7 @@ enum tl_pcr_result
    */
   TL_PCR_RESULT_DIFFERS = 1,
   /**
-   * No event extends this PCR in this bank, so the log says nothing about its value.
+   * No event extends this PCR in this bank, so the log gives no value for it.
    */
   TL_PCR_RESULT_NOT_IN_LOG = 2,
   /**
@@ -156,7 +156,7 @@ typedef uint32_t tl_quirk;
 #endif // __cplusplus
 
 /**
- * What an `EV_EFI_VARIABLE_AUTHORITY` event records.
+ * The kind of entry an `EV_EFI_VARIABLE_AUTHORITY` event records.
  */
 enum tl_authority_kind
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -389,7 +389,7 @@ typedef struct {
  */
 typedef struct {
   /**
-   * What the event records.
+   * The kind of entry the event records.
    */
   tl_authority_kind kind;
   /**

@@ -3,7 +3,7 @@
 //!
 //! `tl_event_log` owns a copy of the log bytes. The core's parsed log borrows its input, so the
 //! handle keeps the bytes and parses them again for replay and claims; parsing is deterministic,
-//! so every call sees the same events.
+//! so every call reads the same events.
 
 use core::ffi::c_char;
 
@@ -79,7 +79,7 @@ pub enum tl_pcr_result {
     Matches = 0,
     /// The replayed value differs from the expected value.
     Differs = 1,
-    /// No event extends this PCR in this bank, so the log says nothing about its value.
+    /// No event extends this PCR in this bank, so the log gives no value for it.
     NotInLog = 2,
     /// An event that extends this PCR carries no digest of this bank.
     MissingDigest = 3,
@@ -139,7 +139,7 @@ struct AuthorityOwned {
     data: Vec<u8>,
 }
 
-/// What an `EV_EFI_VARIABLE_AUTHORITY` event records.
+/// The kind of entry an `EV_EFI_VARIABLE_AUTHORITY` event records.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum tl_authority_kind {
@@ -167,7 +167,7 @@ pub struct tl_signature_entry {
 /// One measured authority. `data` lives as long as the state handle.
 #[repr(C)]
 pub struct tl_authority {
-    /// What the event records.
+    /// The kind of entry the event records.
     pub kind: tl_authority_kind,
     /// Whether the event follows PCR 7's separator (images loaded by the OS loader).
     pub after_separator: bool,

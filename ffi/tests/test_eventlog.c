@@ -4,7 +4,7 @@
  *
  * Usage: test_eventlog CORPUS, where CORPUS is the shared corpus root (the folder holding
  * eventlog/). Expected PCR values are those of eventlog/expected_pcrs.json, entry
- * "go-tpm-tools/rhel8-uefi.bin" (go-tpm-tools server/eventlog_test.go, var Rhel8GCE); the
+ * "go-tpm-tools/rhel8-uefi.bin" (go-tpm-tools server/eventlog_test.go, var Rhel8GCE). The
  * Secure Boot state is that of the corpus PROVENANCE.md row for rhel8-uefi.bin ("Secure Boot on").
  */
 #include <stdio.h>
@@ -72,8 +72,11 @@ static void test_replay_and_compare(const char *corpus) {
     /* Event 0 is the Spec ID header: EV_NO_ACTION (3) in PCR 0, never extended. */
     tl_event event;
     CHECK(tl_event_log_event(log, 0, &event) == TL_STATUS_OK);
-    CHECK(event.event_type == 3 && event.pcr == 0 && !event.extended);
-    CHECK(event.data_length >= 16 && memcmp(event.data, "Spec ID Event03", 16) == 0);
+    CHECK(event.event_type == 3);
+    CHECK(event.pcr == 0);
+    CHECK(!event.extended);
+    CHECK(event.data_length >= 16);
+    CHECK(memcmp(event.data, "Spec ID Event03", 16) == 0);
     CHECK(tl_event_log_event(log, tl_event_log_event_count(log), &event) == TL_STATUS_INVALID_ARGUMENT);
 
     unsigned char digest[64];
@@ -92,7 +95,8 @@ static void test_replay_and_compare(const char *corpus) {
     unhex(RHEL8_SHA256_PCR7, expected7);
     unhex(RHEL8_SHA1_PCR7, expected7_sha1);
     CHECK(tl_replay_pcr_value(replay, TL_HASH_ALGORITHM_SHA256, 0, digest, sizeof digest, &written) == TL_STATUS_OK);
-    CHECK(written == 32 && memcmp(digest, expected0, 32) == 0);
+    CHECK(written == 32);
+    CHECK(memcmp(digest, expected0, 32) == 0);
     /* PCR 10 is not in the log (expected_pcrs.json lists PCRs 0-9 and 14 only). */
     CHECK(tl_replay_pcr_value(replay, TL_HASH_ALGORITHM_SHA256, 10, digest, sizeof digest, &written) == TL_STATUS_OK);
     CHECK(written == 0);
@@ -113,12 +117,16 @@ static void test_replay_and_compare(const char *corpus) {
 
     tl_pcr_comparison comparison;
     CHECK(tl_replay_report_entry(report, 0, &comparison) == TL_STATUS_OK);
-    CHECK(comparison.result == TL_PCR_RESULT_MATCHES && comparison.quirk == TL_QUIRK_NONE);
+    CHECK(comparison.result == TL_PCR_RESULT_MATCHES);
+    CHECK(comparison.quirk == TL_QUIRK_NONE);
     CHECK(tl_replay_report_entry(report, 2, &comparison) == TL_STATUS_OK);
-    CHECK(comparison.algorithm == TL_HASH_ALGORITHM_SHA1 && comparison.result == TL_PCR_RESULT_MATCHES);
+    CHECK(comparison.algorithm == TL_HASH_ALGORITHM_SHA1);
+    CHECK(comparison.result == TL_PCR_RESULT_MATCHES);
     CHECK(tl_replay_report_entry(report, 3, &comparison) == TL_STATUS_OK);
-    CHECK(comparison.pcr == 4 && comparison.result == TL_PCR_RESULT_DIFFERS);
-    CHECK(comparison.replayed_length == 32 && memcmp(comparison.replayed, expected4, 32) == 0);
+    CHECK(comparison.pcr == 4);
+    CHECK(comparison.result == TL_PCR_RESULT_DIFFERS);
+    CHECK(comparison.replayed_length == 32);
+    CHECK(memcmp(comparison.replayed, expected4, 32) == 0);
     CHECK(tl_replay_report_entry(report, 4, &comparison) == TL_STATUS_OK);
     CHECK(comparison.result == TL_PCR_RESULT_NOT_IN_LOG);
 
@@ -127,7 +135,8 @@ static void test_replay_and_compare(const char *corpus) {
     tl_replay_report *unused = NULL;
     CHECK(tl_replay_compare(replay, &short_value, 1, false, &unused, message, sizeof message) ==
           TL_STATUS_INVALID_ARGUMENT);
-    CHECK(unused == NULL && strstr(message, "32 bytes") != NULL);
+    CHECK(unused == NULL);
+    CHECK(strstr(message, "32 bytes") != NULL);
 
     /* PCR 7 matched in both banks it was compared in, so its Secure Boot state is readable. */
     tl_secure_boot_state *state = NULL;

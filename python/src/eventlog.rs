@@ -2,8 +2,8 @@
 //! Secure Boot state and Windows boot claims of the verified PCRs.
 //!
 //! The log keeps its own copy of the bytes and parses them again for each call, because the
-//! core's parsed log borrows its input; parsing is deterministic, so every call sees the same
-//! events.
+//! core's parsed log borrows its input; parsing is deterministic, so every call reads the
+//! same events.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
