@@ -47,4 +47,13 @@ for path in sys.argv[2:]:
 PYTHON
 seed sbat "$fixtures"/sbat/*.txt
 [ -d "$shared/authenticode" ] && seed sbat "$shared"/authenticode/shim-test-data/shim-sbat.csv
+# Event logs: every file of the event-log corpus that is not JSON, protobuf or Markdown.
+if [ -d "$shared/eventlog" ]; then
+    logs=()
+    while IFS= read -r -d '' file; do
+        logs+=("$file")
+    done < <(find "$shared/eventlog" -type f ! -name '*.json' ! -name '*.pb' ! -name '*.md' -print0)
+    seed eventlog_parse "${logs[@]}"
+    seed eventlog_replay "${logs[@]}"
+fi
 exit 0

@@ -130,6 +130,101 @@ typedef uint32_t tl_obfuscation;
 #endif // __cplusplus
 
 /**
+ * The outcome of comparing one PCR.
+ */
+enum tl_pcr_result
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The replayed value equals the expected value.
+   */
+  TL_PCR_RESULT_MATCHES = 0,
+  /**
+   * The replayed value differs from the expected value.
+   */
+  TL_PCR_RESULT_DIFFERS = 1,
+  /**
+   * No event extends this PCR in this bank, so the log gives no value for it.
+   */
+  TL_PCR_RESULT_NOT_IN_LOG = 2,
+  /**
+   * An event that extends this PCR carries no digest of this bank.
+   */
+  TL_PCR_RESULT_MISSING_DIGEST = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tl_pcr_result tl_pcr_result;
+#else
+typedef uint32_t tl_pcr_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A real-firmware deviation that a check accepted by name.
+ */
+enum tl_quirk
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * No quirk was needed.
+   */
+  TL_QUIRK_NONE = 0,
+  /**
+   * A variable event's digest covers `VariableData` only.
+   */
+  TL_QUIRK_VARIABLE_DATA_ONLY = 1,
+  /**
+   * shim's authority event digest omits the last data byte.
+   */
+  TL_QUIRK_SHIM_AUTHORITY_TRAILING_BYTE = 2,
+  /**
+   * PCR 5 matches only with the two ExitBootServices actions appended.
+   */
+  TL_QUIRK_MISSING_EXIT_BOOT_SERVICES = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tl_quirk tl_quirk;
+#else
+typedef uint32_t tl_quirk;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The kind of entry an `EV_EFI_VARIABLE_AUTHORITY` event records.
+ */
+enum tl_authority_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A db entry (`EFI_SIGNATURE_DATA`: owner GUID then data) or shim's vendor certificate.
+   */
+  TL_AUTHORITY_KIND_SIGNATURE = 0,
+  /**
+   * shim's `SbatLevel`.
+   */
+  TL_AUTHORITY_KIND_SBAT_LEVEL = 1,
+  /**
+   * shim's `MokListTrusted`.
+   */
+  TL_AUTHORITY_KIND_MOK_LIST_TRUSTED = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tl_authority_kind tl_authority_kind;
+#else
+typedef uint32_t tl_authority_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Hash algorithm selector.
  */
 enum tl_hash_algorithm
@@ -231,6 +326,11 @@ typedef uint32_t tl_hierarchy;
 typedef struct tl_attestation_key tl_attestation_key;
 
 /**
+ * A parsed TCG event log (SHA-1 or crypto-agile format).
+ */
+typedef struct tl_event_log tl_event_log;
+
+/**
  * The verdict on one image.
  */
 typedef struct tl_image_verdict tl_image_verdict;
@@ -254,6 +354,21 @@ typedef struct tl_policy tl_policy;
  * The verdict on one quote.
  */
 typedef struct tl_quote_verdict tl_quote_verdict;
+
+/**
+ * The PCR values a log replays to.
+ */
+typedef struct tl_replay tl_replay;
+
+/**
+ * The comparison of a replay with expected PCR values.
+ */
+typedef struct tl_replay_report tl_replay_report;
+
+/**
+ * The Secure Boot state measured into a verified PCR 7.
+ */
+typedef struct tl_secure_boot_state tl_secure_boot_state;
 
 /**
  * The outcome of one authenticated write.
@@ -294,6 +409,148 @@ typedef struct {
    */
   tl_obfuscation obfuscation;
 } tl_quote_clock;
+
+/**
+ * One event of a log. `data` points into the log handle and lives as long as it.
+ */
+typedef struct {
+  /**
+   * Position in the log; the header event is 0.
+   */
+  size_t index;
+  /**
+   * Byte offset of the record in the log.
+   */
+  size_t offset;
+  /**
+   * `pcrIndex`; 0xFFFFFFFF on Windows `EV_NO_ACTION` records that belong to no PCR.
+   */
+  uint32_t pcr;
+  /**
+   * `eventType` (for example 0x80000003 for `EV_EFI_BOOT_SERVICES_APPLICATION`).
+   */
+  uint32_t event_type;
+  /**
+   * Whether replay extends the PCR with this event (every type but `EV_NO_ACTION`).
+   */
+  bool extended;
+  /**
+   * The event data.
+   */
+  const uint8_t *data;
+  /**
+   * Length of the event data in bytes.
+   */
+  size_t data_length;
+} tl_event;
+
+/**
+ * A PCR value that the caller expects, for `tl_replay_compare`.
+ */
+typedef struct {
+  /**
+   * A `tl_hash_algorithm` value naming the bank.
+   */
+  uint32_t algorithm;
+  /**
+   * The PCR index, 0 to 23.
+   */
+  uint32_t pcr;
+  /**
+   * The value: the bank's digest size in bytes.
+   */
+  const uint8_t *digest;
+  /**
+   * Length of `digest` in bytes.
+   */
+  size_t digest_length;
+} tl_pcr_value;
+
+/**
+ * One compared PCR.
+ */
+typedef struct {
+  /**
+   * A `tl_hash_algorithm` value naming the bank.
+   */
+  uint32_t algorithm;
+  /**
+   * The PCR index.
+   */
+  uint32_t pcr;
+  /**
+   * The outcome.
+   */
+  tl_pcr_result result;
+  /**
+   * A quirk needed for `TL_PCR_RESULT_MATCHES`, else `TL_QUIRK_NONE`.
+   */
+  tl_quirk quirk;
+  /**
+   * For `TL_PCR_RESULT_MISSING_DIGEST`, the index of the first event without the digest.
+   */
+  size_t event_index;
+  /**
+   * The replayed value (the first `replayed_length` bytes), when the log extends the PCR.
+   */
+  uint8_t replayed[64];
+  /**
+   * Length of `replayed`; 0 when the log does not replay this PCR.
+   */
+  size_t replayed_length;
+} tl_pcr_comparison;
+
+/**
+ * One `EFI_SIGNATURE_DATA` of the measured db. `data` lives as long as the state handle.
+ */
+typedef struct {
+  /**
+   * `SignatureType` GUID, on-disk byte order.
+   */
+  uint8_t signature_type[16];
+  /**
+   * `SignatureOwner` GUID, on-disk byte order.
+   */
+  uint8_t owner[16];
+  /**
+   * `SignatureData`.
+   */
+  const uint8_t *data;
+  /**
+   * Length of `data` in bytes.
+   */
+  size_t data_length;
+} tl_signature_entry;
+
+/**
+ * One measured authority. `data` lives as long as the state handle.
+ */
+typedef struct {
+  /**
+   * The kind of entry the event records.
+   */
+  tl_authority_kind kind;
+  /**
+   * Whether the event follows PCR 7's separator (images loaded by the OS loader).
+   */
+  bool after_separator;
+  /**
+   * Index of the event in the log.
+   */
+  size_t event_index;
+  /**
+   * The variable's vendor GUID, on-disk byte order.
+   */
+  uint8_t vendor[16];
+  /**
+   * `VariableData`: for a db entry, the owner GUID followed by the certificate or hash.
+   */
+  const uint8_t *data;
+  /**
+   * Length of `data` in bytes.
+   */
+  size_t data_length;
+} tl_authority;
 
 #ifdef __cplusplus
 extern "C" {
@@ -480,6 +737,220 @@ tl_status tl_quote_verdict_qualified_signer(const tl_quote_verdict *verdict,
  * `verdict` is NULL or a handle from `tl_verify_quote` not yet released.
  */
 void tl_quote_verdict_free(tl_quote_verdict *verdict);
+
+/**
+ * Parses a TCG event log. Zero or 0xFF bytes after the last event are an error
+ * (`TL_STATUS_INPUT_PADDING`) unless `allow_padding` is true. On success `*out` owns a copy of
+ * the bytes; release it with `tl_event_log_free`.
+ *
+ * # Safety
+ * `data` is valid for `length` bytes; `out` is valid; `message` is NULL or valid for
+ * `message_capacity` bytes.
+ */
+tl_status tl_event_log_parse(const uint8_t *data,
+                             size_t length,
+                             bool allow_padding,
+                             tl_event_log **out,
+                             char *message,
+                             size_t message_capacity);
+
+/**
+ * Releases a log. NULL is ignored.
+ *
+ * # Safety
+ * `log` is NULL or a handle from `tl_event_log_parse` not yet released.
+ */
+void tl_event_log_free(tl_event_log *log);
+
+/**
+ * Number of events, the header event included. 0 for NULL.
+ *
+ * # Safety
+ * `log` is NULL or a live handle.
+ */
+size_t tl_event_log_event_count(const tl_event_log *log);
+
+/**
+ * Fills `*out` with event `index` (0 to count - 1).
+ *
+ * # Safety
+ * `log` is a live handle; `out` is valid.
+ */
+tl_status tl_event_log_event(const tl_event_log *log, size_t index, tl_event *out);
+
+/**
+ * Copies the digest of `algorithm` of event `index` into `out` (capacity `out_capacity`) and
+ * its length into `*written`; `*written` is 0 when the event carries no digest of that bank.
+ *
+ * # Safety
+ * `log` is a live handle; `out` is valid for `out_capacity` bytes; `written` is valid.
+ */
+tl_status tl_event_log_event_digest(const tl_event_log *log,
+                                    size_t index,
+                                    uint32_t algorithm,
+                                    uint8_t *out,
+                                    size_t out_capacity,
+                                    size_t *written);
+
+/**
+ * Replays the log into the banks it records. On success `*out` owns a replay to release with
+ * `tl_replay_free`. Fails only on an invalid `StartupLocality` event.
+ *
+ * # Safety
+ * `log` is a live handle; `out` is valid; `message` is NULL or valid for `message_capacity`
+ * bytes.
+ */
+tl_status tl_event_log_replay(const tl_event_log *log,
+                              tl_replay **out,
+                              char *message,
+                              size_t message_capacity);
+
+/**
+ * Releases a replay. NULL is ignored.
+ *
+ * # Safety
+ * `replay` is NULL or a handle from `tl_event_log_replay` not yet released.
+ */
+void tl_replay_free(tl_replay *replay);
+
+/**
+ * Copies the replayed value of PCR `pcr` in the bank of `algorithm` into `out` and its length
+ * into `*written`; `*written` is 0 when no event extends that PCR in that bank or an event
+ * lacks the bank's digest.
+ *
+ * # Safety
+ * `replay` is a live handle; `out` is valid for `out_capacity` bytes; `written` is valid.
+ */
+tl_status tl_replay_pcr_value(const tl_replay *replay,
+                              uint32_t algorithm,
+                              uint32_t pcr,
+                              uint8_t *out,
+                              size_t out_capacity,
+                              size_t *written);
+
+/**
+ * Compares `count` expected PCR values with the replay, in the order given. On success `*out`
+ * owns a report to release with `tl_replay_report_free`. A PCR that differs is a result, not
+ * an error; errors are only for malformed `expected` entries. With
+ * `exit_boot_services_workaround`, a PCR 5 that matches only once the two ExitBootServices EFI
+ * actions are appended is accepted with `TL_QUIRK_MISSING_EXIT_BOOT_SERVICES`.
+ *
+ * # Safety
+ * `replay` is a live handle; `expected` is valid for `count` entries (NULL when `count` is 0),
+ * each `digest` valid for `digest_length` bytes; `out` is valid; `message` is NULL or valid for
+ * `message_capacity` bytes.
+ */
+tl_status tl_replay_compare(const tl_replay *replay,
+                            const tl_pcr_value *expected,
+                            size_t count,
+                            bool exit_boot_services_workaround,
+                            tl_replay_report **out,
+                            char *message,
+                            size_t message_capacity);
+
+/**
+ * Releases a report. NULL is ignored.
+ *
+ * # Safety
+ * `report` is NULL or a handle from `tl_replay_compare` not yet released.
+ */
+void tl_replay_report_free(tl_replay_report *report);
+
+/**
+ * Number of compared PCRs. 0 for NULL.
+ *
+ * # Safety
+ * `report` is NULL or a live handle.
+ */
+size_t tl_replay_report_count(const tl_replay_report *report);
+
+/**
+ * Whether every compared PCR matched. False for NULL and for an empty comparison.
+ *
+ * # Safety
+ * `report` is NULL or a live handle.
+ */
+bool tl_replay_report_all_match(const tl_replay_report *report);
+
+/**
+ * Fills `*out` with comparison `index` (in the order the expected values were given).
+ *
+ * # Safety
+ * `report` is a live handle; `out` is valid.
+ */
+tl_status tl_replay_report_entry(const tl_replay_report *report,
+                                 size_t index,
+                                 tl_pcr_comparison *out);
+
+/**
+ * Reads the Secure Boot state from the events of PCR 7, which `report` (from comparing this
+ * same log's replay) must have verified. On success `*out` is a state to release with
+ * `tl_secure_boot_state_free`, or NULL when PCR 7 was not verified.
+ *
+ * # Safety
+ * `log` and `report` are live handles; `out` is valid; `message` is NULL or valid for
+ * `message_capacity` bytes.
+ */
+tl_status tl_secure_boot_state_new(const tl_event_log *log,
+                                   const tl_replay_report *report,
+                                   tl_secure_boot_state **out,
+                                   char *message,
+                                   size_t message_capacity);
+
+/**
+ * Releases a Secure Boot state. NULL is ignored.
+ *
+ * # Safety
+ * `state` is NULL or a handle from `tl_secure_boot_state_new` not yet released.
+ */
+void tl_secure_boot_state_free(tl_secure_boot_state *state);
+
+/**
+ * Whether the measured `SecureBoot` variable is 1. False for NULL.
+ *
+ * # Safety
+ * `state` is NULL or a live handle.
+ */
+bool tl_secure_boot_state_enabled(const tl_secure_boot_state *state);
+
+/**
+ * Number of `EFI_SIGNATURE_DATA` entries in the measured db. 0 for NULL.
+ *
+ * # Safety
+ * `state` is NULL or a live handle.
+ */
+size_t tl_secure_boot_state_db_count(const tl_secure_boot_state *state);
+
+/**
+ * Fills `*out` with db entry `index`. Returns false, writing nothing, when `index` is out of
+ * range or a pointer is NULL.
+ *
+ * # Safety
+ * `state` is NULL or a live handle; `out` is NULL or valid.
+ */
+bool tl_secure_boot_state_db_entry(const tl_secure_boot_state *state,
+                                   size_t index,
+                                   tl_signature_entry *out);
+
+/**
+ * Number of `EV_EFI_VARIABLE_AUTHORITY` events in PCR 7, before and after the separator. 0 for
+ * NULL.
+ *
+ * # Safety
+ * `state` is NULL or a live handle.
+ */
+size_t tl_secure_boot_state_authority_count(const tl_secure_boot_state *state);
+
+/**
+ * Fills `*out` with authority `index`, in log order. Returns false, writing nothing, when
+ * `index` is out of range or a pointer is NULL.
+ *
+ * # Safety
+ * `state` is NULL or a live handle; `out` is NULL or valid.
+ */
+bool tl_secure_boot_state_authority(const tl_secure_boot_state *state,
+                                    size_t index,
+                                    tl_authority *out);
 
 /**
  * Creates a policy from `db` and `dbx`, each a concatenation of `EFI_SIGNATURE_LIST`s (the

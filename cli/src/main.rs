@@ -12,6 +12,8 @@
 
 mod image;
 mod quote;
+mod log;
+mod pcrs_file;
 mod sources;
 mod vars;
 
@@ -38,6 +40,9 @@ enum Command {
     /// Verify TPM 2.0 quotes.
     #[command(subcommand)]
     Quote(quote::QuoteCommand),
+    /// Show or replay TCG event logs.
+    #[command(subcommand)]
+    Log(log::LogCommand),
 }
 
 /// An input that cannot be used; printed to stderr with exit status 2.
@@ -65,6 +70,7 @@ fn main() -> ExitCode {
         Command::Image(command) => image::run(command),
         Command::Vars(command) => vars::run(command),
         Command::Quote(command) => quote::run(command),
+        Command::Log(command) => log::run(command),
     };
     match result {
         Ok(Outcome::Pass) => ExitCode::from(0),

@@ -19,10 +19,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use trusted_launch::{Error, ErrorKind};
 
 mod quote;
+mod eventlog;
 mod secureboot;
 mod vars;
 
 pub use quote::*;
+pub use eventlog::*;
 pub use secureboot::*;
 pub use vars::*;
 

@@ -3,6 +3,8 @@
 from trusted_launch._native import (
     AttestationKey,
     Error,
+    Event,
+    EventLog,
     ImageVerdict,
     ParseError,
     QuoteVerdict,
@@ -16,6 +18,8 @@ from trusted_launch._native import (
 __all__ = [
     "AttestationKey",
     "Error",
+    "Event",
+    "EventLog",
     "ImageVerdict",
     "ParseError",
     "QuoteVerdict",

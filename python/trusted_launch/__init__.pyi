@@ -173,3 +173,55 @@ def verify_quote(
     danger_accept_unrestricted_key: bool = False,
 ) -> QuoteVerdict:
     """Verify a TPM2_Quote; raises ParseError only when a structure cannot be read."""
+PcrValues = dict[str, dict[Union[int, str], Union[str, bytes]]]
+"""Expected PCR values by bank name (`sha1`, `sha256`, …), then PCR number, as hex or bytes."""
+
+class Event:
+    """One event of a TCG event log."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
+    @property
+    def pcr(self) -> int:
+        """`pcrIndex`; 0xFFFFFFFF on Windows EV_NO_ACTION records that belong to no PCR."""
+    @property
+    def type(self) -> int: ...
+    @property
+    def type_name(self) -> str:
+        """The spec name, such as `EV_SEPARATOR`, or hex for an unknown type."""
+    @property
+    def digests(self) -> dict[str, str]:
+        """Digests by bank name, as lowercase hex."""
+    @property
+    def data(self) -> bytes: ...
+    @property
+    def decoded(self) -> dict[str, Any]:
+        """The data decoded by the event type; `kind` names the structure."""
+    def to_dict(self) -> dict[str, Any]: ...
+
+class EventLog:
+    """A TCG PC Client event log (SHA-1 or crypto-agile format); raises ParseError when unusable."""
+
+    def __init__(self, data: Buffer, allow_padding: bool = False) -> None: ...
+    @property
+    def format(self) -> str:
+        """`sha1` or `crypto_agile`."""
+    @property
+    def algorithms(self) -> list[str]: ...
+    @property
+    def events(self) -> list[Event]: ...
+    def replay(
+        self, pcrs: Optional[PcrValues] = None, *, danger_missing_exit_boot_services: bool = False
+    ) -> dict[str, Any]:
+        """`{"banks": {bank: {"<pcr>": hex}}}`; with pcrs also `comparison` and `all_match`."""
+    def secure_boot_state(
+        self, pcrs: Optional[PcrValues] = None, *, danger_unverified: bool = False
+    ) -> Optional[dict[str, Any]]:
+        """The Secure Boot state of PCR 7 when pcrs verify it, else None."""
+    def windows_claims(
+        self, pcrs: Optional[PcrValues] = None, *, danger_unverified: bool = False
+    ) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __len__(self) -> int: ...
