@@ -101,35 +101,6 @@ typedef uint32_t tl_status;
 #endif // __cplusplus
 
 /**
- * Whether the counters of a verified quote are real.
- */
-enum tl_obfuscation
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * The key's hierarchy was not given; the counters may be obfuscated.
-   */
-  TL_OBFUSCATION_UNKNOWN = 0,
-  /**
-   * The key is in the endorsement or platform hierarchy: the counters are real.
-   */
-  TL_OBFUSCATION_NOT_APPLIED = 1,
-  /**
-   * The key is in the owner or null hierarchy: the counters are obfuscated.
-   */
-  TL_OBFUSCATION_APPLIED = 2,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum tl_obfuscation tl_obfuscation;
-#else
-typedef uint32_t tl_obfuscation;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
  * The outcome of comparing one PCR.
  */
 enum tl_pcr_result
@@ -221,6 +192,35 @@ enum tl_authority_kind
 typedef enum tl_authority_kind tl_authority_kind;
 #else
 typedef uint32_t tl_authority_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Whether the counters of a verified quote are real.
+ */
+enum tl_obfuscation
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The key's hierarchy was not given; the counters may be obfuscated.
+   */
+  TL_OBFUSCATION_UNKNOWN = 0,
+  /**
+   * The key is in the endorsement or platform hierarchy: the counters are real.
+   */
+  TL_OBFUSCATION_NOT_APPLIED = 1,
+  /**
+   * The key is in the owner or null hierarchy: the counters are obfuscated.
+   */
+  TL_OBFUSCATION_APPLIED = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tl_obfuscation tl_obfuscation;
+#else
+typedef uint32_t tl_obfuscation;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -381,36 +381,6 @@ typedef struct tl_update_verdict tl_update_verdict;
 typedef struct tl_varstore tl_varstore;
 
 /**
- * The clock and counters of a verified quote.
- */
-typedef struct {
-  /**
-   * `clockInfo.clock`: milliseconds the TPM has been powered since it was cleared.
-   */
-  uint64_t clock;
-  /**
-   * `clockInfo.resetCount`.
-   */
-  uint32_t reset_count;
-  /**
-   * `clockInfo.restartCount`.
-   */
-  uint32_t restart_count;
-  /**
-   * `clockInfo.safe`.
-   */
-  bool safe;
-  /**
-   * `firmwareVersion`.
-   */
-  uint64_t firmware_version;
-  /**
-   * Whether `reset_count`, `restart_count` and `firmware_version` are obfuscated.
-   */
-  tl_obfuscation obfuscation;
-} tl_quote_clock;
-
-/**
  * One event of a log. `data` points into the log handle and lives as long as it.
  */
 typedef struct {
@@ -552,191 +522,39 @@ typedef struct {
   size_t data_length;
 } tl_authority;
 
+/**
+ * The clock and counters of a verified quote.
+ */
+typedef struct {
+  /**
+   * `clockInfo.clock`: milliseconds the TPM has been powered since it was cleared.
+   */
+  uint64_t clock;
+  /**
+   * `clockInfo.resetCount`.
+   */
+  uint32_t reset_count;
+  /**
+   * `clockInfo.restartCount`.
+   */
+  uint32_t restart_count;
+  /**
+   * `clockInfo.safe`.
+   */
+  bool safe;
+  /**
+   * `firmwareVersion`.
+   */
+  uint64_t firmware_version;
+  /**
+   * Whether `reset_count`, `restart_count` and `firmware_version` are obfuscated.
+   */
+  tl_obfuscation obfuscation;
+} tl_quote_clock;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
-
-/**
- * Reads an attestation key from a TPM2B_PUBLIC or TPMT_PUBLIC (`tpm2_createak -u`), else a PEM
- * or DER SubjectPublicKeyInfo. A SubjectPublicKeyInfo does not show that the key is restricted,
- * so its quotes are refused unless `TL_QUOTE_DANGER_ACCEPT_UNRESTRICTED_KEY` is set. On success
- * `*out` owns a key to release with `tl_attestation_key_free`.
- *
- * # Safety
- * `data` is valid for `length` bytes; `out` is valid; `message` is NULL or valid for
- * `message_capacity` bytes.
- */
-tl_status tl_attestation_key_new(const uint8_t *data,
-                                 size_t length,
-                                 tl_attestation_key **out,
-                                 char *message,
-                                 size_t message_capacity);
-
-/**
- * Records the key's hierarchy (a `tl_hierarchy` value).
- *
- * # Safety
- * `key` is a live handle or NULL.
- */
-tl_status tl_attestation_key_set_hierarchy(tl_attestation_key *key, uint32_t hierarchy);
-
-/**
- * Copies the key's `objectAttributes` into `*attributes` and returns true, or returns false
- * when they are unknown (a SubjectPublicKeyInfo key) or an argument is NULL.
- *
- * # Safety
- * `key` is NULL or a live handle; `attributes` is NULL or valid.
- */
-bool tl_attestation_key_object_attributes(const tl_attestation_key *key, uint32_t *attributes);
-
-/**
- * Releases a key. NULL is ignored.
- *
- * # Safety
- * `key` is NULL or a handle from `tl_attestation_key_new` not yet released.
- */
-void tl_attestation_key_free(tl_attestation_key *key);
-
-/**
- * Creates an empty PCR selection; release it with `tl_pcr_selection_free`.
- */
-tl_pcr_selection *tl_pcr_selection_new(void);
-
-/**
- * Appends a bank (a `tl_hash_algorithm` value) with the PCRs whose bits are set in `pcr_mask`
- * (bit i selects PCR i). Banks are quoted in the order they are added.
- *
- * # Safety
- * `selection` is a live handle or NULL.
- */
-tl_status tl_pcr_selection_add(tl_pcr_selection *selection, uint32_t algorithm, uint32_t pcr_mask);
-
-/**
- * Releases a selection. NULL is ignored.
- *
- * # Safety
- * `selection` is NULL or a handle from `tl_pcr_selection_new` not yet released.
- */
-void tl_pcr_selection_free(tl_pcr_selection *selection);
-
-/**
- * Creates an empty set of PCR values; release it with `tl_pcr_values_free`.
- */
-tl_pcr_values *tl_pcr_values_new(void);
-
-/**
- * Sets PCR `index` of a bank (a `tl_hash_algorithm` value) to `value`, which must be as long as
- * the bank's digest.
- *
- * # Safety
- * `values` is a live handle or NULL; `value` is valid for `value_length` bytes.
- */
-tl_status tl_pcr_values_set(tl_pcr_values *values,
-                            uint32_t algorithm,
-                            uint32_t index,
-                            const uint8_t *value,
-                            size_t value_length);
-
-/**
- * Releases a set of PCR values. NULL is ignored.
- *
- * # Safety
- * `values` is NULL or a handle from `tl_pcr_values_new` not yet released.
- */
-void tl_pcr_values_free(tl_pcr_values *values);
-
-/**
- * Verifies a quote. `attest` is the TPMS_ATTEST (`tpm2_quote -m`) and `signature` the
- * TPMT_SIGNATURE (`tpm2_quote -s`). `nonce` is the qualifying data sent to the TPM (NULL with
- * length 0 for none), `selection` the PCRs requested, and `values` the PCR values held (NULL to
- * skip the pcrDigest comparison). `flags` combines `TL_QUOTE_*`.
- *
- * Returns `TL_STATUS_OK` with a verdict in `*out` (release with `tl_quote_verdict_free`)
- * whether the quote is valid or refused; an error status only when a structure cannot be read.
- *
- * # Safety
- * `key` and `selection` are live handles; `values` is NULL or a live handle; the buffers are
- * valid for their lengths; `out` is valid; `message` is NULL or valid for `message_capacity`.
- */
-tl_status tl_verify_quote(const tl_attestation_key *key,
-                          const uint8_t *attest,
-                          size_t attest_length,
-                          const uint8_t *signature,
-                          size_t signature_length,
-                          const uint8_t *nonce,
-                          size_t nonce_length,
-                          const tl_pcr_selection *selection,
-                          const tl_pcr_values *values,
-                          uint32_t flags,
-                          tl_quote_verdict **out,
-                          char *message,
-                          size_t message_capacity);
-
-/**
- * Whether the quote is valid. False for NULL.
- *
- * # Safety
- * `verdict` is NULL or a live handle.
- */
-bool tl_quote_verdict_is_valid(const tl_quote_verdict *verdict);
-
-/**
- * The stable reason code: `"valid"` or a refusal code such as `"nonce_mismatch"`. The string
- * lives as long as the verdict. NULL for a NULL verdict.
- *
- * # Safety
- * `verdict` is NULL or a live handle.
- */
-const char *tl_quote_verdict_reason(const tl_quote_verdict *verdict);
-
-/**
- * A sentence explaining the verdict. The string lives as long as the verdict.
- *
- * # Safety
- * `verdict` is NULL or a live handle.
- */
-const char *tl_quote_verdict_detail(const tl_quote_verdict *verdict);
-
-/**
- * For a valid quote, writes its clock and counters into `*clock` and returns true; returns
- * false, writing nothing, for a refused quote.
- *
- * # Safety
- * `verdict` is NULL or a live handle; `clock` is NULL or valid.
- */
-bool tl_quote_verdict_clock(const tl_quote_verdict *verdict, tl_quote_clock *clock);
-
-/**
- * Copies a valid quote's pcrDigest into `out` and its length into `*written`.
- * `TL_STATUS_INVALID_ARGUMENT` for a refused quote.
- *
- * # Safety
- * `verdict` is a live handle; `out` is valid for `out_capacity` bytes; `written` is valid.
- */
-tl_status tl_quote_verdict_pcr_digest(const tl_quote_verdict *verdict,
-                                      uint8_t *out,
-                                      size_t out_capacity,
-                                      size_t *written);
-
-/**
- * Copies a valid quote's qualifiedSigner (the signing key's Qualified Name) into `out` and its
- * length into `*written`. `TL_STATUS_INVALID_ARGUMENT` for a refused quote.
- *
- * # Safety
- * As for `tl_quote_verdict_pcr_digest`.
- */
-tl_status tl_quote_verdict_qualified_signer(const tl_quote_verdict *verdict,
-                                            uint8_t *out,
-                                            size_t out_capacity,
-                                            size_t *written);
-
-/**
- * Releases a verdict. NULL is ignored.
- *
- * # Safety
- * `verdict` is NULL or a handle from `tl_verify_quote` not yet released.
- */
-void tl_quote_verdict_free(tl_quote_verdict *verdict);
 
 /**
  * Parses a TCG event log. Zero or 0xFF bytes after the last event are an error
@@ -951,6 +769,188 @@ size_t tl_secure_boot_state_authority_count(const tl_secure_boot_state *state);
 bool tl_secure_boot_state_authority(const tl_secure_boot_state *state,
                                     size_t index,
                                     tl_authority *out);
+
+/**
+ * Reads an attestation key from a TPM2B_PUBLIC or TPMT_PUBLIC (`tpm2_createak -u`), else a PEM
+ * or DER SubjectPublicKeyInfo. A SubjectPublicKeyInfo does not show that the key is restricted,
+ * so its quotes are refused unless `TL_QUOTE_DANGER_ACCEPT_UNRESTRICTED_KEY` is set. On success
+ * `*out` owns a key to release with `tl_attestation_key_free`.
+ *
+ * # Safety
+ * `data` is valid for `length` bytes; `out` is valid; `message` is NULL or valid for
+ * `message_capacity` bytes.
+ */
+tl_status tl_attestation_key_new(const uint8_t *data,
+                                 size_t length,
+                                 tl_attestation_key **out,
+                                 char *message,
+                                 size_t message_capacity);
+
+/**
+ * Records the key's hierarchy (a `tl_hierarchy` value).
+ *
+ * # Safety
+ * `key` is a live handle or NULL.
+ */
+tl_status tl_attestation_key_set_hierarchy(tl_attestation_key *key, uint32_t hierarchy);
+
+/**
+ * Copies the key's `objectAttributes` into `*attributes` and returns true, or returns false
+ * when they are unknown (a SubjectPublicKeyInfo key) or an argument is NULL.
+ *
+ * # Safety
+ * `key` is NULL or a live handle; `attributes` is NULL or valid.
+ */
+bool tl_attestation_key_object_attributes(const tl_attestation_key *key, uint32_t *attributes);
+
+/**
+ * Releases a key. NULL is ignored.
+ *
+ * # Safety
+ * `key` is NULL or a handle from `tl_attestation_key_new` not yet released.
+ */
+void tl_attestation_key_free(tl_attestation_key *key);
+
+/**
+ * Creates an empty PCR selection; release it with `tl_pcr_selection_free`.
+ */
+tl_pcr_selection *tl_pcr_selection_new(void);
+
+/**
+ * Appends a bank (a `tl_hash_algorithm` value) with the PCRs whose bits are set in `pcr_mask`
+ * (bit i selects PCR i). Banks are quoted in the order they are added.
+ *
+ * # Safety
+ * `selection` is a live handle or NULL.
+ */
+tl_status tl_pcr_selection_add(tl_pcr_selection *selection, uint32_t algorithm, uint32_t pcr_mask);
+
+/**
+ * Releases a selection. NULL is ignored.
+ *
+ * # Safety
+ * `selection` is NULL or a handle from `tl_pcr_selection_new` not yet released.
+ */
+void tl_pcr_selection_free(tl_pcr_selection *selection);
+
+/**
+ * Creates an empty set of PCR values; release it with `tl_pcr_values_free`.
+ */
+tl_pcr_values *tl_pcr_values_new(void);
+
+/**
+ * Sets PCR `index` of a bank (a `tl_hash_algorithm` value) to `value`, which must be as long as
+ * the bank's digest.
+ *
+ * # Safety
+ * `values` is a live handle or NULL; `value` is valid for `value_length` bytes.
+ */
+tl_status tl_pcr_values_set(tl_pcr_values *values,
+                            uint32_t algorithm,
+                            uint32_t index,
+                            const uint8_t *value,
+                            size_t value_length);
+
+/**
+ * Releases a set of PCR values. NULL is ignored.
+ *
+ * # Safety
+ * `values` is NULL or a handle from `tl_pcr_values_new` not yet released.
+ */
+void tl_pcr_values_free(tl_pcr_values *values);
+
+/**
+ * Verifies a quote. `attest` is the TPMS_ATTEST (`tpm2_quote -m`) and `signature` the
+ * TPMT_SIGNATURE (`tpm2_quote -s`). `nonce` is the qualifying data sent to the TPM (NULL with
+ * length 0 for none), `selection` the PCRs requested, and `values` the PCR values held (NULL to
+ * skip the pcrDigest comparison). `flags` combines `TL_QUOTE_*`.
+ *
+ * Returns `TL_STATUS_OK` with a verdict in `*out` (release with `tl_quote_verdict_free`)
+ * whether the quote is valid or refused; an error status only when a structure cannot be read.
+ *
+ * # Safety
+ * `key` and `selection` are live handles; `values` is NULL or a live handle; the buffers are
+ * valid for their lengths; `out` is valid; `message` is NULL or valid for `message_capacity`.
+ */
+tl_status tl_verify_quote(const tl_attestation_key *key,
+                          const uint8_t *attest,
+                          size_t attest_length,
+                          const uint8_t *signature,
+                          size_t signature_length,
+                          const uint8_t *nonce,
+                          size_t nonce_length,
+                          const tl_pcr_selection *selection,
+                          const tl_pcr_values *values,
+                          uint32_t flags,
+                          tl_quote_verdict **out,
+                          char *message,
+                          size_t message_capacity);
+
+/**
+ * Whether the quote is valid. False for NULL.
+ *
+ * # Safety
+ * `verdict` is NULL or a live handle.
+ */
+bool tl_quote_verdict_is_valid(const tl_quote_verdict *verdict);
+
+/**
+ * The stable reason code: `"valid"` or a refusal code such as `"nonce_mismatch"`. The string
+ * lives as long as the verdict. NULL for a NULL verdict.
+ *
+ * # Safety
+ * `verdict` is NULL or a live handle.
+ */
+const char *tl_quote_verdict_reason(const tl_quote_verdict *verdict);
+
+/**
+ * A sentence explaining the verdict. The string lives as long as the verdict.
+ *
+ * # Safety
+ * `verdict` is NULL or a live handle.
+ */
+const char *tl_quote_verdict_detail(const tl_quote_verdict *verdict);
+
+/**
+ * For a valid quote, writes its clock and counters into `*clock` and returns true; returns
+ * false, writing nothing, for a refused quote.
+ *
+ * # Safety
+ * `verdict` is NULL or a live handle; `clock` is NULL or valid.
+ */
+bool tl_quote_verdict_clock(const tl_quote_verdict *verdict, tl_quote_clock *clock);
+
+/**
+ * Copies a valid quote's pcrDigest into `out` and its length into `*written`.
+ * `TL_STATUS_INVALID_ARGUMENT` for a refused quote.
+ *
+ * # Safety
+ * `verdict` is a live handle; `out` is valid for `out_capacity` bytes; `written` is valid.
+ */
+tl_status tl_quote_verdict_pcr_digest(const tl_quote_verdict *verdict,
+                                      uint8_t *out,
+                                      size_t out_capacity,
+                                      size_t *written);
+
+/**
+ * Copies a valid quote's qualifiedSigner (the signing key's Qualified Name) into `out` and its
+ * length into `*written`. `TL_STATUS_INVALID_ARGUMENT` for a refused quote.
+ *
+ * # Safety
+ * As for `tl_quote_verdict_pcr_digest`.
+ */
+tl_status tl_quote_verdict_qualified_signer(const tl_quote_verdict *verdict,
+                                            uint8_t *out,
+                                            size_t out_capacity,
+                                            size_t *written);
+
+/**
+ * Releases a verdict. NULL is ignored.
+ *
+ * # Safety
+ * `verdict` is NULL or a handle from `tl_verify_quote` not yet released.
+ */
+void tl_quote_verdict_free(tl_quote_verdict *verdict);
 
 /**
  * Creates a policy from `db` and `dbx`, each a concatenation of `EFI_SIGNATURE_LIST`s (the

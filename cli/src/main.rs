@@ -11,9 +11,9 @@
 )]
 
 mod image;
-mod quote;
 mod log;
 mod pcrs_file;
+mod quote;
 mod sources;
 mod vars;
 

@@ -226,18 +226,6 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-fn selection_text(selection: &PcrSelectionList) -> String {
-    let banks: Vec<String> = selection
-        .selections()
-        .iter()
-        .map(|entry| {
-            let pcrs: Vec<String> = entry.pcrs().map(|index| index.to_string()).collect();
-            format!("{}:{}", entry.bank, pcrs.join(","))
-        })
-        .collect();
-    banks.join("+")
-}
-
 /// Builds the JSON report. For a refused quote, the quote's fields are read without verification.
 fn report_json(verdict: &QuoteVerdict, attest: &[u8]) -> Value {
     match verdict {
@@ -246,7 +234,7 @@ fn report_json(verdict: &QuoteVerdict, attest: &[u8]) -> Value {
             "reason": "valid",
             "detail": "the quote is genuine, fresh and over the requested PCRs",
             "signature_scheme": format!("{:?}", quote.signature_scheme),
-            "selection": selection_text(&quote.selection),
+            "selection": quote.selection.to_string(),
             "pcr_digest": quote.pcr_digest.to_string(),
             "pcr_values_checked": quote.pcr_values.is_some(),
             "clock": {
@@ -263,7 +251,7 @@ fn report_json(verdict: &QuoteVerdict, attest: &[u8]) -> Value {
             let unverified = Attest::parse(attest).ok();
             let (selection, pcr_digest) = match unverified.as_ref().map(|attest| &attest.attested) {
                 Some(Attested::Quote { selection, pcr_digest }) => {
-                    (json!(selection_text(selection)), json!(hex(pcr_digest)))
+                    (json!(selection.to_string()), json!(hex(pcr_digest)))
                 }
                 _ => (Value::Null, Value::Null),
             };
@@ -300,7 +288,7 @@ fn print_report(verdict: &QuoteVerdict) {
         QuoteVerdict::Valid(quote) => {
             println!("quote: valid");
             println!("  signature: {:?}", quote.signature_scheme);
-            println!("  selection: {}", selection_text(&quote.selection));
+            println!("  selection: {}", quote.selection);
             println!("  pcrDigest: {}", quote.pcr_digest);
             if quote.pcr_values.is_none() {
                 println!("  PCR values: not given, so pcrDigest was not compared");

@@ -238,10 +238,8 @@ pub unsafe extern "C" fn tl_event_log_parse(
 /// `log` is NULL or a handle from `tl_event_log_parse` not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tl_event_log_free(log: *mut tl_event_log) {
-    if !log.is_null() {
-        // SAFETY: the handle came from `Box::into_raw` and is released once.
-        drop(unsafe { Box::from_raw(log) });
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { crate::free_handle(log) }
 }
 
 /// Number of events, the header event included. 0 for NULL.
@@ -372,10 +370,8 @@ pub unsafe extern "C" fn tl_event_log_replay(
 /// `replay` is NULL or a handle from `tl_event_log_replay` not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tl_replay_free(replay: *mut tl_replay) {
-    if !replay.is_null() {
-        // SAFETY: the handle came from `Box::into_raw` and is released once.
-        drop(unsafe { Box::from_raw(replay) });
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { crate::free_handle(replay) }
 }
 
 /// Copies the replayed value of PCR `pcr` in the bank of `algorithm` into `out` and its length
@@ -464,10 +460,8 @@ pub unsafe extern "C" fn tl_replay_compare(
 /// `report` is NULL or a handle from `tl_replay_compare` not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tl_replay_report_free(report: *mut tl_replay_report) {
-    if !report.is_null() {
-        // SAFETY: the handle came from `Box::into_raw` and is released once.
-        drop(unsafe { Box::from_raw(report) });
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { crate::free_handle(report) }
 }
 
 /// Number of compared PCRs. 0 for NULL.
@@ -620,10 +614,8 @@ fn owned_state(state: &SecureBootState<'_>) -> Result<tl_secure_boot_state, (tl_
 /// `state` is NULL or a handle from `tl_secure_boot_state_new` not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tl_secure_boot_state_free(state: *mut tl_secure_boot_state) {
-    if !state.is_null() {
-        // SAFETY: the handle came from `Box::into_raw` and is released once.
-        drop(unsafe { Box::from_raw(state) });
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { crate::free_handle(state) }
 }
 
 /// Whether the measured `SecureBoot` variable is 1. False for NULL.

@@ -18,13 +18,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use trusted_launch::{Error, ErrorKind};
 
-mod quote;
 mod eventlog;
+mod quote;
 mod secureboot;
 mod vars;
 
-pub use quote::*;
 pub use eventlog::*;
+pub use quote::*;
 pub use secureboot::*;
 pub use vars::*;
 
@@ -140,6 +140,17 @@ pub(crate) fn guarded(
             unsafe { copy_message(&text, message, capacity) };
             status
         }
+    }
+}
+
+/// Releases a handle made by `Box::into_raw`; NULL is ignored.
+///
+/// # Safety
+/// `handle` is NULL or came from `Box::into_raw` and has not been released yet.
+pub(crate) unsafe fn free_handle<T>(handle: *mut T) {
+    if !handle.is_null() {
+        // SAFETY: the caller guarantees the pointer came from `Box::into_raw` and is released once.
+        drop(unsafe { Box::from_raw(handle) });
     }
 }
 

@@ -183,10 +183,8 @@ pub unsafe extern "C" fn tl_attestation_key_object_attributes(
 /// `key` is NULL or a handle from `tl_attestation_key_new` not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tl_attestation_key_free(key: *mut tl_attestation_key) {
-    if !key.is_null() {
-        // SAFETY: the handle came from `Box::into_raw` and is released once.
-        drop(unsafe { Box::from_raw(key) });
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { crate::free_handle(key) }
 }
 
 /// Creates an empty PCR selection; release it with `tl_pcr_selection_free`.
@@ -223,10 +221,8 @@ pub unsafe extern "C" fn tl_pcr_selection_add(
 /// `selection` is NULL or a handle from `tl_pcr_selection_new` not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tl_pcr_selection_free(selection: *mut tl_pcr_selection) {
-    if !selection.is_null() {
-        // SAFETY: the handle came from `Box::into_raw` and is released once.
-        drop(unsafe { Box::from_raw(selection) });
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { crate::free_handle(selection) }
 }
 
 /// Creates an empty set of PCR values; release it with `tl_pcr_values_free`.
@@ -268,10 +264,8 @@ pub unsafe extern "C" fn tl_pcr_values_set(
 /// `values` is NULL or a handle from `tl_pcr_values_new` not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tl_pcr_values_free(values: *mut tl_pcr_values) {
-    if !values.is_null() {
-        // SAFETY: the handle came from `Box::into_raw` and is released once.
-        drop(unsafe { Box::from_raw(values) });
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { crate::free_handle(values) }
 }
 
 /// Verifies a quote. `attest` is the TPMS_ATTEST (`tpm2_quote -m`) and `signature` the
@@ -472,10 +466,8 @@ pub unsafe extern "C" fn tl_quote_verdict_qualified_signer(
 /// `verdict` is NULL or a handle from `tl_verify_quote` not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tl_quote_verdict_free(verdict: *mut tl_quote_verdict) {
-    if !verdict.is_null() {
-        // SAFETY: the handle came from `Box::into_raw` and is released once.
-        drop(unsafe { Box::from_raw(verdict) });
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { crate::free_handle(verdict) }
 }
 
 #[cfg(test)]

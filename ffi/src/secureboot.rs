@@ -138,10 +138,8 @@ pub unsafe extern "C" fn tl_policy_set_revocation_scope(policy: *mut tl_policy, 
 /// `policy` is NULL or a handle from `tl_policy_new` not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tl_policy_free(policy: *mut tl_policy) {
-    if !policy.is_null() {
-        // SAFETY: the handle came from `Box::into_raw` and is released once.
-        drop(unsafe { Box::from_raw(policy) });
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { crate::free_handle(policy) }
 }
 
 /// Decides whether firmware with `policy` would run the PE/COFF `image`. Returns `TL_STATUS_OK`
@@ -301,8 +299,6 @@ pub unsafe extern "C" fn tl_image_verdict_digest(
 /// `verdict` is NULL or a handle from `tl_verify_image` not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tl_image_verdict_free(verdict: *mut tl_image_verdict) {
-    if !verdict.is_null() {
-        // SAFETY: the handle came from `Box::into_raw` and is released once.
-        drop(unsafe { Box::from_raw(verdict) });
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { crate::free_handle(verdict) }
 }

@@ -255,10 +255,8 @@ pub unsafe extern "C" fn tl_policy_new_from_varstore(
 /// `store` is NULL or a handle not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tl_varstore_free(store: *mut tl_varstore) {
-    if !store.is_null() {
-        // SAFETY: the handle came from `Box::into_raw` and is released once.
-        drop(unsafe { Box::from_raw(store) });
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { crate::free_handle(store) }
 }
 
 /// Whether the write was accepted. False for NULL.
@@ -316,10 +314,8 @@ pub unsafe extern "C" fn tl_update_verdict_entries(
 /// `verdict` is NULL or a handle not yet released.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tl_update_verdict_free(verdict: *mut tl_update_verdict) {
-    if !verdict.is_null() {
-        // SAFETY: the handle came from `Box::into_raw` and is released once.
-        drop(unsafe { Box::from_raw(verdict) });
-    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { crate::free_handle(verdict) }
 }
 
 #[cfg(test)]

@@ -16,8 +16,8 @@ use pyo3::types::PyBytes;
 
 use trusted_launch::digest::HashAlgorithm;
 
-mod quote;
 mod eventlog;
+mod quote;
 mod secureboot;
 mod vars;
 

@@ -172,18 +172,6 @@ struct QuoteVerdictPy {
     verdict: QuoteVerdict,
 }
 
-fn selection_text(selection: &PcrSelectionList) -> String {
-    let banks: Vec<String> = selection
-        .selections()
-        .iter()
-        .map(|entry| {
-            let pcrs: Vec<String> = entry.pcrs().map(|index| index.to_string()).collect();
-            format!("{}:{}", entry.bank, pcrs.join(","))
-        })
-        .collect();
-    banks.join("+")
-}
-
 #[pymethods]
 impl QuoteVerdictPy {
     /// Whether every check passed.
@@ -210,7 +198,7 @@ impl QuoteVerdictPy {
     /// The quoted selection (`"sha256:0,1,2"`), for a valid quote.
     #[getter]
     fn selection(&self) -> Option<String> {
-        self.quote().map(|quote| selection_text(&quote.selection))
+        self.quote().map(|quote| quote.selection.to_string())
     }
 
     /// pcrDigest, for a valid quote.

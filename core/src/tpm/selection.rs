@@ -200,6 +200,25 @@ impl FromIterator<PcrSelection> for PcrSelectionList {
     }
 }
 
+impl core::fmt::Display for PcrSelectionList {
+    /// The tpm2-tools form: banks joined by `+`, each `bank:pcr,pcr,…` (`sha256:0,7+sha1:0`).
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        for (position, entry) in self.selections().iter().enumerate() {
+            if position > 0 {
+                f.write_str("+")?;
+            }
+            write!(f, "{}:", entry.bank)?;
+            for (count, index) in entry.pcrs().enumerate() {
+                if count > 0 {
+                    f.write_str(",")?;
+                }
+                write!(f, "{index}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +271,18 @@ mod tests {
         let selection = PcrSelection::new(HashAlgorithm::Sha256, [31, 0]).unwrap();
         assert_eq!(selection.pcrs().collect::<Vec<_>>(), [0, 31]);
         assert_eq!(selection.size_of_select, 4);
+    }
+
+    #[test]
+    fn display_uses_tpm2_tools_form() {
+        use alloc::string::ToString;
+        let list: PcrSelectionList = [
+            PcrSelection::new(HashAlgorithm::Sha256, [0, 7]).unwrap(),
+            PcrSelection::new(HashAlgorithm::Sha1, [0]).unwrap(),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(list.to_string(), "sha256:0,7+sha1:0");
     }
 
     #[test]
