@@ -6,10 +6,14 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 use trusted_launch::digest::{Digest, HashAlgorithm};
+use trusted_launch::eventlog::parse::{EventLog, ParseOptions};
+use trusted_launch::eventlog::replay::replay;
 use trusted_launch::tpm::attest::{Attest, Attested};
 use trusted_launch::tpm::attestation_key::{AttestationKey, Hierarchy};
 use trusted_launch::tpm::pcr_values::PcrValues;
-use trusted_launch::tpm::quote::{QuoteOptions, QuoteRefusal, QuoteVerdict, verify_quote_with_options};
+use trusted_launch::tpm::quote::{
+    PcrComparison, PcrOutcome, QuoteOptions, QuoteRefusal, QuoteVerdict, verify_quote_with_options,
+};
 use trusted_launch::tpm::selection::{PcrSelection, PcrSelectionList};
 
 use crate::sources::read_file;
@@ -56,8 +60,13 @@ pub(crate) struct VerifyArgs {
     /// forged quote.
     #[arg(long)]
     danger_accept_unrestricted_key: bool,
-    // An event-log option (`--log FILE`) belongs here once the event-log engine is merged: its
-    // replay becomes a `PcrValues` compared with `VerifiedQuote::compare_pcrs`.
+    /// A TCG event log (`binary_bios_measurements`) to replay and compare with the quoted PCRs,
+    /// PCR by PCR. Without --pcrs, the replayed values are the ones the quote is checked against.
+    #[arg(long, value_name = "FILE")]
+    log: Option<PathBuf>,
+    /// Accept zero or 0xFF padding after the last event of --log.
+    #[arg(long)]
+    allow_padding: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -100,19 +109,69 @@ fn verify(args: &VerifyArgs) -> Result<Outcome, InputError> {
         None => (requested.ok_or_else(|| InputError("give --selection or --pcrs".to_owned()))?, None),
     };
 
+    let replayed = args.log.as_deref().map(|path| replay_log(path, args.allow_padding)).transpose()?;
+    let values = values.or_else(|| replayed.clone());
+
     let options = QuoteOptions {
         allow_sha1: args.allow_sha1,
         danger_accept_unrestricted_key: args.danger_accept_unrestricted_key,
     };
     let verdict = verify_quote_with_options(&options, &key, &attest, &signature, &nonce, &selection, values.as_ref())
         .map_err(|error| InputError(format!("{error}")))?;
+    let comparisons = match (&verdict, &replayed) {
+        (QuoteVerdict::Valid(quote), Some(replayed)) => Some(quote.compare_pcrs(replayed)),
+        _ => None,
+    };
+    let log_matches =
+        comparisons.as_ref().is_none_or(|list| list.iter().all(|comparison| comparison.outcome == PcrOutcome::Matches));
 
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report_json(&verdict, &attest)).unwrap_or_default());
+        let mut report = report_json(&verdict, &attest);
+        if let Some(list) = &comparisons {
+            report["log"] =
+                json!({"all_match": log_matches, "pcrs": list.iter().map(comparison_json).collect::<Vec<_>>()});
+        }
+        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {
         print_report(&verdict);
+        if let Some(list) = &comparisons {
+            print_comparisons(list);
+        }
     }
-    Ok(if verdict.is_valid() { Outcome::Pass } else { Outcome::Fail })
+    Ok(if verdict.is_valid() && log_matches { Outcome::Pass } else { Outcome::Fail })
+}
+
+/// Replays an event log into the values of every PCR of every bank it carries. PCRs the log
+/// never extends keep their reset values, which is what the TPM holds for them too.
+fn replay_log(path: &Path, allow_padding: bool) -> Result<PcrValues, InputError> {
+    let bytes = read_file(path)?;
+    let options = ParseOptions { allow_padding, ..ParseOptions::default() };
+    let log = EventLog::parse(&bytes, options).map_err(|error| InputError(format!("{}: {error}", path.display())))?;
+    let replayed = replay(&log).map_err(|error| InputError(format!("{}: {error}", path.display())))?;
+    Ok(PcrValues::from_banks(replayed.banks()))
+}
+
+fn comparison_json(comparison: &PcrComparison) -> Value {
+    let (result, quoted, replayed) = match comparison.outcome {
+        PcrOutcome::Matches => ("matches", Value::Null, Value::Null),
+        PcrOutcome::Differs { quoted, replayed } => ("differs", json!(quoted.to_string()), json!(replayed.to_string())),
+        PcrOutcome::NotReplayed => ("not_replayed", Value::Null, Value::Null),
+        PcrOutcome::Undetermined => ("undetermined", Value::Null, Value::Null),
+    };
+    json!({"bank": comparison.bank.name(), "pcr": comparison.index, "result": result, "quoted": quoted, "replayed": replayed})
+}
+
+fn print_comparisons(comparisons: &[PcrComparison]) {
+    println!("event log against the quoted PCRs:");
+    for comparison in comparisons {
+        let text = match comparison.outcome {
+            PcrOutcome::Matches => "matches".to_owned(),
+            PcrOutcome::Differs { quoted, replayed } => format!("DIFFERS: quoted {quoted}, replayed {replayed}"),
+            PcrOutcome::NotReplayed => "not in the log".to_owned(),
+            PcrOutcome::Undetermined => "undetermined".to_owned(),
+        };
+        println!("  {} PCR {}: {text}", comparison.bank, comparison.index);
+    }
 }
 
 /// Reads the key as a TPM public area, else a PEM or DER SubjectPublicKeyInfo.
