@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "test code")]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
@@ -22,7 +22,7 @@ fn scenario(name: &str) -> Option<PathBuf> {
     None
 }
 
-fn quote_verify(good: &PathBuf, log: &PathBuf) -> (i32, Value) {
+fn quote_verify(good: &Path, log: &Path) -> (i32, Value) {
     let nonce = std::fs::read_to_string(good.join("nonce.hex")).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_trusted-launch"))
         .args(["quote", "verify", "--json", "--nonce", nonce.trim()])
