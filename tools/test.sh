@@ -37,12 +37,17 @@ step "C header is up to date"
 cbindgen --quiet --config ffi/cbindgen.toml --crate trusted-launch-ffi --output target/trusted_launch.h ffi
 diff -u include/trusted_launch.h target/trusted_launch.h
 
-step "C test against the header and the static library, under valgrind"
+step "C tests against the header and the static library, under valgrind"
 cargo build --quiet --release -p trusted-launch-ffi
-gcc -std=c11 -Wall -Wextra -Werror -Iinclude ffi/tests/test_verify.c target/release/libtrusted_launch_ffi.a -lpthread -ldl -lm -o target/test_verify
-valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect target/test_verify tests/fixtures/secureboot
-gcc -std=c11 -Wall -Wextra -Werror -Iinclude ffi/tests/test_eventlog.c target/release/libtrusted_launch.a -lpthread -ldl -lm -o target/test_eventlog
-valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect target/test_eventlog "${TRUSTED_LAUNCH_CORPUS:-../shared/corpus}"
+c_test() {
+    local name=$1
+    shift
+    gcc -std=c11 -Wall -Wextra -Werror -Iinclude "ffi/tests/$name.c" target/release/libtrusted_launch_ffi.a \
+        -lpthread -ldl -lm -o "target/$name"
+    valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect "target/$name" "$@"
+}
+c_test test_verify tests/fixtures/secureboot
+c_test test_eventlog "${TRUSTED_LAUNCH_CORPUS:-../shared/corpus}"
 
 step "Python bindings (maturin) and pytest"
 VIRTUAL_ENV="$root/.cache/venv" .cache/venv/bin/maturin develop --quiet --release --manifest-path python/Cargo.toml
