@@ -17,11 +17,18 @@ python3 -m venv .cache/venv
 .cache/venv/bin/pip install --quiet --disable-pip-version-check -r tools/fixtures/requirements.txt -r python/requirements-test.txt
 .cache/venv/bin/python tools/fixtures/generate.py --out tests/fixtures/secureboot
 .cache/venv/bin/python tools/fixtures/authvar.py --out tests/fixtures/authvar
+.cache/venv/bin/python tools/fixtures/bootsample.py --out tests/fixtures/boot
 git diff --exit-code --stat -- tests/fixtures || { echo "fixtures differ from the generator's output" >&2; exit 1; }
 test -z "$(git status --porcelain -- tests/fixtures)" || { echo "the generator wrote files that are not committed" >&2; git status --porcelain -- tests/fixtures >&2; exit 1; }
 
 step "Real boots: OVMF + swtpm + Debian's signed chain under QEMU into .cache/bootlab"
 python3 tools/bootlab/bootlab.py all --out .cache/bootlab
+
+step "Fixtures agree with the reference tools (osslsigncode, sbverify, efitools, tpm2-tools, the real boot)"
+tools/fixtures/check_with_reference_tools.sh >target/check-secureboot-fixtures.log 2>&1 \
+    || { tail -40 target/check-secureboot-fixtures.log >&2; exit 1; }
+PATH="$root/.cache/venv/bin:$PATH" tools/fixtures/check_bootsample.sh >target/check-boot-sample.log 2>&1 \
+    || { tail -40 target/check-boot-sample.log >&2; exit 1; }
 
 step "Format and lints"
 cargo fmt --all --check
