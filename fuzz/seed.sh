@@ -56,4 +56,10 @@ if [ -d "$shared/eventlog" ]; then
     seed eventlog_parse "${logs[@]}"
     seed eventlog_replay "${logs[@]}"
 fi
+seed authvar_update "$root"/tests/fixtures/authvar/*.auth
+[ -d "$shared/uefi" ] && seed authvar_update "$shared"/uefi/secureboot_objects/dbx/DBXUpdate_arm64.bin "$shared"/uefi/secureboot_objects/kek_update_samples/*.bin
+seed varstore "$root"/tests/fixtures/authvar/*.esl
+[ -d "$shared/uefi" ] && seed varstore "$shared"/uefi/ovmf_debian/OVMF_VARS_4M.ms.fd
+seed tpm_structures "$root"/tests/fixtures/boot/good/ak.pub "$root"/tests/fixtures/boot/good/quote.msg "$root"/tests/fixtures/boot/good/quote.sig
+seed verify_quote "$root"/tests/fixtures/boot/good/quote.msg
 exit 0
