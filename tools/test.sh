@@ -55,6 +55,7 @@ c_test() {
 }
 c_test test_verify tests/fixtures/secureboot
 c_test test_eventlog "${TRUSTED_LAUNCH_CORPUS:-../shared/corpus}"
+c_test test_quote_vars . "${TRUSTED_LAUNCH_CORPUS:-../shared/corpus}"
 
 step "Python bindings (maturin) and pytest"
 VIRTUAL_ENV="$root/.cache/venv" .cache/venv/bin/maturin develop --quiet --release --manifest-path python/Cargo.toml
