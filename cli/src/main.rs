@@ -11,6 +11,7 @@
 )]
 
 mod image;
+mod predict;
 mod quote;
 mod sources;
 mod vars;
@@ -38,6 +39,8 @@ enum Command {
     /// Verify TPM 2.0 quotes.
     #[command(subcommand)]
     Quote(quote::QuoteCommand),
+    /// Predict the PCR 4, 7 and 14 values of OVMF booting shim, GRUB and a kernel.
+    Predict(predict::PredictArgs),
 }
 
 /// An input that cannot be used; printed to stderr with exit status 2.
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         Command::Image(command) => image::run(command),
         Command::Vars(command) => vars::run(command),
         Command::Quote(command) => quote::run(command),
+        Command::Predict(args) => predict::run(&args),
     };
     match result {
         Ok(Outcome::Pass) => ExitCode::from(0),
