@@ -18,10 +18,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use trusted_launch::{Error, ErrorKind};
 
+mod predict;
 mod quote;
 mod secureboot;
 mod vars;
 
+pub use predict::*;
 pub use quote::*;
 pub use secureboot::*;
 pub use vars::*;
