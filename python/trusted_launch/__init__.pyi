@@ -173,3 +173,52 @@ def verify_quote(
     danger_accept_unrestricted_key: bool = False,
 ) -> QuoteVerdict:
     """Verify a TPM2_Quote; raises ParseError only when a structure cannot be read."""
+
+Bank = Literal["sha1", "sha256", "sha384", "sha512"]
+
+class Measurer:
+    """PCR banks and their TCG event log, extended together, for a VMM that boots a guest itself."""
+
+    def __init__(self, banks: Sequence[Bank] = ("sha1", "sha256", "sha384", "sha512"), startup_locality: int = 0) -> None: ...
+    def measure_variable(self, pcr: int, event_type: int, name: str, guid: str, data: Buffer) -> None:
+        """Measure UEFI_VARIABLE_DATA; EV_EFI_VARIABLE_BOOT (0x80000002) is digested over the data alone."""
+    def measure_authority(self, owner: str, data: Buffer) -> None:
+        """Measure the authorizing db entry (owner GUID, signature data) into PCR 7."""
+    def measure_image(self, pcr: int, event_type: int, image: Buffer, device_path: Optional[Buffer] = None) -> None:
+        """Measure UEFI_IMAGE_LOAD_EVENT with the image's Authenticode digest in each bank."""
+    def measure_action(self, pcr: int, text: str) -> None: ...
+    def measure_separator(self, pcrs: Sequence[int]) -> None: ...
+    def measure_ipl(self, pcr: int, data: Buffer) -> None: ...
+    def log(self) -> bytes: ...
+    def pcrs(self) -> dict[str, dict[int, bytes]]: ...
+    def finish(self) -> tuple[bytes, dict[str, dict[int, bytes]]]:
+        """The log and every PCR of every bank; the measurer stays usable."""
+
+class Prediction:
+    """Predicted PCR 4, 7 and 14 events and values. Falsy when firmware or shim would reject an image."""
+
+    @property
+    def boots(self) -> bool: ...
+    @property
+    def refusal(self) -> Optional[str]: ...
+    @property
+    def secure_boot(self) -> Optional[bool]: ...
+    @property
+    def pcrs(self) -> dict[str, dict[int, bytes]]: ...
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """Dicts with pcr, type, type_value, digests ({bank: hex}), data and description."""
+    @property
+    def log(self) -> Optional[bytes]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def __bool__(self) -> bool: ...
+
+def predict(
+    store: VariableStore,
+    shim: Buffer,
+    grub: Buffer,
+    kernel: Buffer,
+    *,
+    failed_boot_options: int = 1,
+) -> Prediction:
+    """Predict OVMF booting shim, GRUB and a kernel with `store` as it is before the boot."""
