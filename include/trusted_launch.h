@@ -364,7 +364,7 @@ tl_status tl_measurer_measure_authority(tl_measurer *measurer,
 
 /**
  * Measures a PE image as `UEFI_IMAGE_LOAD_EVENT`, digested with its Authenticode digest in
- * each bank. `device_path` holds the raw `EFI_DEVICE_PATH` bytes (may be empty).
+ * each bank. `device_path` contains the raw `EFI_DEVICE_PATH` bytes (may be empty).
  *
  * # Safety
  * `measurer` is a live handle; `image` is valid for `image_length` bytes; `device_path` is
@@ -487,7 +487,7 @@ tl_status tl_predict(const tl_varstore *store,
 bool tl_prediction_boots(const tl_prediction *prediction);
 
 /**
- * Why the boot does not happen, as a NUL-terminated message owned by the handle; an empty
+ * The reason the boot does not happen, as a NUL-terminated message owned by the handle; an empty
  * string when it happens, NULL for NULL.
  *
  * # Safety

@@ -43,7 +43,7 @@ fn variable_data(guid: &[u8; 16], name: &str, data: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The Authenticode digests of EDK2's `UnsignedCOFF.efi` from the arrays `UnsignedCOFFSha*` of
+/// Returns the Authenticode digests of EDK2's `UnsignedCOFF.efi` from the arrays `UnsignedCOFFSha*` of
 /// EDK2's `UnsignedCOFF.h` (authenticode corpus PROVENANCE.md).
 fn unsigned_coff_digest(algorithm: HashAlgorithm) -> Digest {
     let hex = match algorithm {

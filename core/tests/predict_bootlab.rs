@@ -1,5 +1,5 @@
-//! PCR prediction against real boots: the boot lab (`tools/bootlab`) booted Debian's shim, GRUB
-//! and kernel under OVMF 2022.11 with a swtpm vTPM and kept the store from before the boot, the
+//! PCR prediction against real boots. The boot lab (`tools/bootlab`) booted Debian's shim, GRUB
+//! and kernel under OVMF 2022.11 with a swtpm vTPM. It kept the store from before the boot, the
 //! event log the guest read, and swtpm's PCRs after the boot (`tpm2_pcrread`, `pcrread.yaml`).
 //! Every expected value here is read from those files.
 #![allow(
@@ -21,8 +21,9 @@ use trusted_launch::digest::HashAlgorithm;
 use trusted_launch::eventlog::{EventLog, EventType, ParseOptions};
 use trusted_launch::uefi::varstore::edk2::NvStore;
 
-/// The lab's output folder and the images it put on the disk, or `None` (the test skips) when
-/// the lab has not been run; under `CI=true` a missing lab fails the test.
+/// Returns the lab's output folder and the folder of the images it put on the disk. Returns
+/// `None` (the test skips) when the lab has not been run, but under `CI=true` a missing lab fails
+/// the test.
 fn lab() -> Option<(PathBuf, PathBuf)> {
     let root = common::repo_root().join(".cache");
     let (bootlab, debian) = (root.join("bootlab"), root.join("debian"));
@@ -38,7 +39,7 @@ fn read(path: PathBuf) -> Vec<u8> {
 }
 
 /// Predicts the lab's boot of `scenario` from its store before the boot. The bootlab README
-/// states the disk holds `shimx64.efi.signed`, `grubx64.efi.signed` and `vmlinuz.efi` unchanged
+/// states that the disk contains `shimx64.efi.signed`, `grubx64.efi.signed` and `vmlinuz.efi` unchanged
 /// in the `good` and `secure-boot-off` scenarios.
 fn predict_scenario(bootlab: &std::path::Path, debian: &std::path::Path, scenario: &str) -> Prediction {
     let store = NvStore::parse(&read(bootlab.join(scenario).join("OVMF_VARS.before.fd"))).unwrap();

@@ -196,7 +196,7 @@ pub unsafe extern "C" fn tl_measurer_measure_authority(
 }
 
 /// Measures a PE image as `UEFI_IMAGE_LOAD_EVENT`, digested with its Authenticode digest in
-/// each bank. `device_path` holds the raw `EFI_DEVICE_PATH` bytes (may be empty).
+/// each bank. `device_path` contains the raw `EFI_DEVICE_PATH` bytes (may be empty).
 ///
 /// # Safety
 /// `measurer` is a live handle; `image` is valid for `image_length` bytes; `device_path` is
@@ -419,7 +419,7 @@ pub unsafe extern "C" fn tl_prediction_boots(prediction: *const tl_prediction) -
     unsafe { prediction.as_ref() }.is_some_and(|handle| handle.prediction.is_some())
 }
 
-/// Why the boot does not happen, as a NUL-terminated message owned by the handle; an empty
+/// The reason the boot does not happen, as a NUL-terminated message owned by the handle; an empty
 /// string when it happens, NULL for NULL.
 ///
 /// # Safety

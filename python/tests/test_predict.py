@@ -60,7 +60,7 @@ def test_prediction_equals_swtpm(scenario):
 
 
 def test_shim_in_dbx_is_rejected():
-    # The lab's shim-in-dbx store holds shim's Authenticode SHA-256 in dbx, and OVMF printed
+    # The lab's shim-in-dbx store contains shim's Authenticode SHA-256 in dbx, and OVMF printed
     # "Access Denied" for the boot option (bootlab README).
     prediction = predict("shim-in-dbx")
     assert not prediction

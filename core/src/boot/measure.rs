@@ -1,7 +1,6 @@
-//! Measuring a boot the way UEFI firmware does, for a VMM that boots a guest itself: each call
-//! encodes one event exactly as the TCG PC Client Platform Firmware Profile 1.05 (section 10.4)
-//! defines it, extends the vTPM's PCR banks, and appends the event to the log, so the banks and
-//! the log never drift apart.
+//! Measuring a boot the way UEFI firmware does, for a VMM that boots a guest itself. Each call
+//! encodes one event as the TCG PC Client Platform Firmware Profile 1.05 (section 10.4) defines
+//! it, extends the vTPM's PCR banks and appends the event to the log, so the two stay in step.
 //!
 //! Encodings:
 //! - `UEFI_VARIABLE_DATA` (PFP 10.4.3): `VariableName` GUID, `UnicodeNameLength` and
@@ -39,7 +38,7 @@ const VARIABLE_DATA_HEADER_SIZE: usize = 32;
 /// Size of the fixed part of `UEFI_IMAGE_LOAD_EVENT`: four `u64`s.
 const IMAGE_LOAD_EVENT_HEADER_SIZE: usize = 32;
 
-/// Why a measurement could not be made.
+/// The reason a measurement could not be made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MeasureError {
@@ -248,7 +247,7 @@ impl Measurer {
     }
 }
 
-/// The Authenticode digests of `pe_bytes` in each of `algorithms`.
+/// Computes the Authenticode digests of `pe_bytes` in each of `algorithms`.
 pub fn authenticode_digests(pe_bytes: &[u8], algorithms: &[HashAlgorithm]) -> Result<Vec<Digest>, Error> {
     let image = PeImage::parse(pe_bytes)?;
     let mut hasher = MultiHasher::with_algorithms(algorithms.iter().copied());

@@ -6,8 +6,9 @@
 //!
 //! What the model covers, checked event by event against logs of real boots:
 //! - PCR 7, firmware: `EV_EFI_VARIABLE_DRIVER_CONFIG` for `SecureBoot`, `PK`, `KEK`, `db` and
-//!   `dbx` in that order, each logged even when absent (with empty data); `dbt` only when
-//!   present, and `dbr` never (EDK2's Tcg2Dxe `MeasureAllSecureVariables`). Then the separator.
+//!   `dbx` in that order, each logged with empty data when absent. EDK2's Tcg2Dxe
+//!   (`MeasureAllSecureVariables`) adds `dbt` only when present and never measures `dbr`. Then
+//!   the separator.
 //!   With Secure Boot on, the `db` entry that authorized shim as `EV_EFI_VARIABLE_AUTHORITY`.
 //! - PCR 7, shim 16: its `SbatLevel` after shim updated it, logged as an
 //!   `EV_EFI_VARIABLE_AUTHORITY` of `SHIM_LOCK_GUID`. With Secure Boot on, the entry that
@@ -73,7 +74,7 @@ pub const CALLING_BOOT_OPTION: &str = "Calling EFI Application from Boot Option"
 /// The `EV_EFI_ACTION` EDK2 logs at each later `ReadyToBoot`, before another `Calling …`.
 pub const RETURNING_FROM_BOOT_OPTION: &str = "Returning from EFI Application from Boot Option";
 
-/// shim's `MokListTrusted` value when the store holds none: trust the MOK list (`01`).
+/// shim's `MokListTrusted` value when the store contains none: trust the MOK list (`01`).
 const MOK_LIST_TRUSTED_DEFAULT: &[u8] = &[1];
 
 /// shim state variables that change what shim measures; the model assumes none of them is set.
@@ -103,7 +104,7 @@ pub enum BootStage {
 }
 
 impl BootStage {
-    /// The stage's name, as used in messages.
+    /// Returns the stage's name as used in messages.
     pub const fn name(self) -> &'static str {
         match self {
             Self::Shim => "shim",
@@ -129,7 +130,7 @@ impl Default for PredictOptions {
     }
 }
 
-/// Why no prediction could be made.
+/// The reason no prediction could be made.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PredictError {
@@ -139,7 +140,7 @@ pub enum PredictError {
     Image {
         /// Which image.
         stage: BootStage,
-        /// What was wrong.
+        /// The parse error.
         error: Error,
     },
     /// Firmware or shim would refuse an image, so the modelled boot does not happen.
@@ -151,7 +152,7 @@ pub enum PredictError {
     },
     /// shim carries no vendor certificate, or no `.sbatlevel` section, which the model needs.
     ShimUnsupported(&'static str),
-    /// The store holds a shim state variable that changes shim's measurements, which the model
+    /// The store contains a shim state variable that changes shim's measurements, which the model
     /// does not cover.
     UnmodelledVariable(&'static str),
     /// A measurement failed (a bank missing from the options).
@@ -275,7 +276,7 @@ pub fn predict(
     recorder.finish(secure_boot)
 }
 
-/// The `SecureBoot` value firmware measures: the store's `SecureBoot` when it has one (an
+/// Computes the `SecureBoot` value firmware measures: the store's `SecureBoot` when it has one (an
 /// efivarfs copy of a running system), else what EDK2's `AuthVariableLib` derives at startup:
 /// `01` when `PK` is set and `SecureBootEnable` is absent or `01`, `00` otherwise.
 fn secure_boot_value(store: &dyn VariableStore) -> Vec<u8> {
@@ -320,7 +321,7 @@ fn measure_boot_option_actions(recorder: &mut Recorder, failed_boot_options: u32
     Ok(())
 }
 
-/// The `db` entry `policy` authorizes `image` with, or the refusal as an error.
+/// Finds the `db` entry that `policy` authorizes `image` with, or returns the refusal as an error.
 fn authorizing_entry(
     policy: &SecureBootPolicy,
     image: &[u8],
@@ -332,7 +333,7 @@ fn authorizing_entry(
     }
 }
 
-/// The `SbatLevel` shim leaves in the store and measures: the store's own when it is at least
+/// Computes the `SbatLevel` that shim leaves in the store and measures: the store's own when it is at least
 /// as recent as the level shim would write, else that level. With Secure Boot on shim writes its
 /// built-in "previous" level (the default `automatic` policy), with it off the original
 /// `sbat,1,2021030218`.
@@ -340,8 +341,8 @@ fn shim_sbat_level(store: &dyn VariableStore, shim: &PeImage<'_>, secure_boot: b
     let candidate = if secure_boot { shim_previous_sbat_level(shim)? } else { SBAT_LEVEL_ORIGINAL.to_vec() };
     let candidate_datestamp = datestamp(&candidate);
 
-    // NOTE: with Secure Boot off and a newer SbatLevel in the store, keeping the store's level
-    // follows shim's rule for Secure Boot on; no real boot of that case was compared.
+    // NOTE: with Secure Boot off and a newer SbatLevel in the store, the store's level is kept
+    // as shim does with Secure Boot on. No real boot of that case was compared.
     let existing = store.find("SbatLevel", &SHIM_LOCK).or_else(|| store.find("SbatLevelRT", &SHIM_LOCK));
     if let Some(existing) = existing {
         if let (Some(current), Some(wanted)) = (datestamp(&existing.data), candidate_datestamp) {
@@ -353,7 +354,7 @@ fn shim_sbat_level(store: &dyn VariableStore, shim: &PeImage<'_>, secure_boot: b
     Ok(candidate)
 }
 
-/// The `YYYYMMDDnn` datestamp of an `SbatLevel` payload, as a number.
+/// Reads the `YYYYMMDDnn` datestamp of an `SbatLevel` payload as a number.
 fn datestamp(level: &[u8]) -> Option<u64> {
     let parsed = SbatLevelOwned::parse(level).ok()?;
     parsed.datestamp.parse().ok()
@@ -394,7 +395,7 @@ fn measure_shim_state(
     recorder.shim_ipl("MokListTrusted", MOK_LIST_TRUSTED_DEFAULT)
 }
 
-/// The `MokListRT` shim mirrors from its vendor certificate: one `EFI_CERT_X509` list owned by
+/// Builds the `MokListRT` that shim mirrors from its vendor certificate: one `EFI_CERT_X509` list owned by
 /// `SHIM_LOCK_GUID`.
 fn vendor_mok_list(vendor: &VendorCertificates<'_>) -> Result<Vec<u8>, PredictError> {
     if !vendor.authorized_lists.is_empty() {
@@ -439,9 +440,9 @@ impl ShimVerifier {
     /// Verifies `image` as shim does (first against `db`, then against the vendor certificate)
     /// and measures the authorizing entry unless shim measured the same one before.
     ///
-    /// NOTE: shim checks each `db` certificate with its own Authenticode code, which this
-    /// approximates with the UEFI rules of `verify_image`; only the vendor-certificate path was
-    /// compared with a real boot. The kernel, which shim verifies for GRUB through its protocol,
+    /// NOTE: shim checks each `db` certificate with its own Authenticode code, and this
+    /// approximates it with the UEFI rules of `verify_image`. Only the vendor-certificate path
+    /// was compared with a real boot. The kernel, which shim verifies for GRUB through its protocol,
     /// is checked without SBAT, as it carries no `.sbat` section.
     fn verify_and_measure(
         &mut self,
@@ -566,5 +567,45 @@ fn variable_description(name: &str, data: &[u8]) -> String {
         [] => format!("{name} (empty)"),
         [byte] => format!("{name} = {byte:02x}"),
         _ => format!("{name} ({} bytes)", data.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::uefi::varstore::efivarfs::{EfivarfsStore, file_name};
+
+    fn store(variables: &[(&str, Guid, &[u8])]) -> EfivarfsStore {
+        let files: Vec<(String, Vec<u8>)> = variables
+            .iter()
+            .map(|(name, guid, data)| (file_name(name, guid), [&7u32.to_le_bytes()[..], data].concat()))
+            .collect();
+        EfivarfsStore::from_files(files.iter().map(|(name, data)| (name.as_str(), data.as_slice()))).unwrap()
+    }
+
+    #[test]
+    fn secure_boot_follows_pk_and_enable() {
+        // EDK2 AuthVariableLib: user mode (PK set) and SecureBootEnable absent or 1 give 1.
+        assert_eq!(secure_boot_value(&store(&[])), [0]);
+        assert_eq!(secure_boot_value(&store(&[("PK", EFI_GLOBAL_VARIABLE, &[1, 2])])), [1]);
+        let disabled =
+            [("PK", EFI_GLOBAL_VARIABLE, &[1u8, 2][..]), ("SecureBootEnable", SECURE_BOOT_ENABLE_DISABLE, &[0][..])];
+        assert_eq!(secure_boot_value(&store(&disabled)), [0]);
+        // A running system's efivarfs copy is taken as it is.
+        assert_eq!(secure_boot_value(&store(&[("SecureBoot", EFI_GLOBAL_VARIABLE, &[1])])), [1]);
+    }
+
+    #[test]
+    fn sbat_datestamp_reads_first_row() {
+        assert_eq!(datestamp(SBAT_LEVEL_ORIGINAL), Some(2_021_030_218));
+        assert_eq!(datestamp(b"not sbat"), None);
+    }
+
+    #[test]
+    fn mok_variable_stops_prediction() {
+        let store = store(&[("MokSBState", SHIM_LOCK, &[1])]);
+        let chain = BootChain { shim: &[], grub: &[], kernel: &[] };
+        let result = predict(&store, &chain, &PredictOptions::default());
+        assert!(matches!(result, Err(PredictError::UnmodelledVariable("MokSBState"))));
     }
 }
