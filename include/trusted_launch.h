@@ -336,6 +336,11 @@ typedef struct tl_event_log tl_event_log;
 typedef struct tl_image_verdict tl_image_verdict;
 
 /**
+ * PCR banks and their event log, extended together.
+ */
+typedef struct tl_measurer tl_measurer;
+
+/**
  * A PCR selection: banks in order, each with a set of PCRs.
  */
 typedef struct tl_pcr_selection tl_pcr_selection;
@@ -349,6 +354,12 @@ typedef struct tl_pcr_values tl_pcr_values;
  * A Secure Boot policy: db, dbx, dbt, optional SbatLevel.
  */
 typedef struct tl_policy tl_policy;
+
+/**
+ * The outcome of `tl_predict`: the predicted events and PCR values, or the rejection that
+ * stops the boot.
+ */
+typedef struct tl_prediction tl_prediction;
 
 /**
  * The verdict on one quote.
@@ -769,6 +780,259 @@ size_t tl_secure_boot_state_authority_count(const tl_secure_boot_state *state);
 bool tl_secure_boot_state_authority(const tl_secure_boot_state *state,
                                     size_t index,
                                     tl_authority *out);
+
+/**
+ * Creates banks of the `algorithm_count` algorithms in `algorithms` (`tl_hash_algorithm`
+ * values) in their reset state, PCR 0 started from `startup_locality` (0, 3 or 4), with a log
+ * holding its Spec ID event. On success `*out` owns a measurer to release with
+ * `tl_measurer_free`.
+ *
+ * # Safety
+ * `algorithms` is valid for `algorithm_count` `u32`s; `out` is valid; `message` is NULL or
+ * valid for `message_capacity` bytes.
+ */
+tl_status tl_measurer_new(const uint32_t *algorithms,
+                          size_t algorithm_count,
+                          uint8_t startup_locality,
+                          tl_measurer **out,
+                          char *message,
+                          size_t message_capacity);
+
+/**
+ * Measures a UEFI variable as `UEFI_VARIABLE_DATA` (`EV_EFI_VARIABLE_BOOT` digested over the
+ * data alone, as EDK2 does; other types over the whole structure). `guid` is 16 bytes in
+ * on-disk order.
+ *
+ * # Safety
+ * `measurer` is a live handle; `name` is a NUL-terminated string; `guid` is valid for 16 bytes;
+ * `data` is valid for `data_length` bytes; `message` as for `tl_measurer_new`.
+ */
+tl_status tl_measurer_measure_variable(tl_measurer *measurer,
+                                       uint32_t pcr,
+                                       uint32_t event_type,
+                                       const char *name,
+                                       const uint8_t (*guid)[16],
+                                       const uint8_t *data,
+                                       size_t data_length,
+                                       char *message,
+                                       size_t message_capacity);
+
+/**
+ * Measures the `db` entry that authorized an image into PCR 7 as `EV_EFI_VARIABLE_AUTHORITY`:
+ * `owner` (16 bytes) is the entry's SignatureOwner and `data` its signature data (for an X.509
+ * entry, the DER certificate).
+ *
+ * # Safety
+ * `measurer` is a live handle; `owner` is valid for 16 bytes; `data` is valid for `data_length`
+ * bytes; `message` as for `tl_measurer_new`.
+ */
+tl_status tl_measurer_measure_authority(tl_measurer *measurer,
+                                        const uint8_t (*owner)[16],
+                                        const uint8_t *data,
+                                        size_t data_length,
+                                        char *message,
+                                        size_t message_capacity);
+
+/**
+ * Measures a PE image as `UEFI_IMAGE_LOAD_EVENT`, digested with its Authenticode digest in
+ * each bank. `device_path` contains the raw `EFI_DEVICE_PATH` bytes (may be empty).
+ *
+ * # Safety
+ * `measurer` is a live handle; `image` is valid for `image_length` bytes; `device_path` is
+ * valid for `device_path_length` bytes; `message` as for `tl_measurer_new`.
+ */
+tl_status tl_measurer_measure_image(tl_measurer *measurer,
+                                    uint32_t pcr,
+                                    uint32_t event_type,
+                                    const uint8_t *image,
+                                    size_t image_length,
+                                    const uint8_t *device_path,
+                                    size_t device_path_length,
+                                    char *message,
+                                    size_t message_capacity);
+
+/**
+ * Measures an `EV_EFI_ACTION` string.
+ *
+ * # Safety
+ * `measurer` is a live handle; `text` is a NUL-terminated string; `message` as for
+ * `tl_measurer_new`.
+ */
+tl_status tl_measurer_measure_action(tl_measurer *measurer,
+                                     uint32_t pcr,
+                                     const char *text,
+                                     char *message,
+                                     size_t message_capacity);
+
+/**
+ * Measures an `EV_SEPARATOR` (`00000000`) into each of the `pcr_count` PCRs in `pcrs`.
+ *
+ * # Safety
+ * `measurer` is a live handle; `pcrs` is valid for `pcr_count` values; `message` as for
+ * `tl_measurer_new`.
+ */
+tl_status tl_measurer_measure_separator(tl_measurer *measurer,
+                                        const uint32_t *pcrs,
+                                        size_t pcr_count,
+                                        char *message,
+                                        size_t message_capacity);
+
+/**
+ * Measures an `EV_IPL` event whose data is `data` and whose digest is its hash.
+ *
+ * # Safety
+ * `measurer` is a live handle; `data` is valid for `data_length` bytes; `message` as for
+ * `tl_measurer_new`.
+ */
+tl_status tl_measurer_measure_ipl(tl_measurer *measurer,
+                                  uint32_t pcr,
+                                  const uint8_t *data,
+                                  size_t data_length,
+                                  char *message,
+                                  size_t message_capacity);
+
+/**
+ * Copies the log so far into `out` and its length into `*written`.
+ * `TL_STATUS_BUFFER_TOO_SMALL` writes only the needed length.
+ *
+ * # Safety
+ * `measurer` is a live handle; `out` is NULL or valid for `out_capacity` bytes; `written` is
+ * valid.
+ */
+tl_status tl_measurer_log(const tl_measurer *measurer,
+                          uint8_t *out,
+                          size_t out_capacity,
+                          size_t *written);
+
+/**
+ * Copies the value of `pcr` in the bank of `algorithm` (a `tl_hash_algorithm`) into `out` and
+ * its length into `*written`.
+ *
+ * # Safety
+ * As for `tl_measurer_log`.
+ */
+tl_status tl_measurer_pcr_value(const tl_measurer *measurer,
+                                uint32_t algorithm,
+                                uint32_t pcr,
+                                uint8_t *out,
+                                size_t out_capacity,
+                                size_t *written);
+
+/**
+ * Releases a measurer. NULL is ignored.
+ *
+ * # Safety
+ * `measurer` is NULL or a handle from `tl_measurer_new` not yet released.
+ */
+void tl_measurer_free(tl_measurer *measurer);
+
+/**
+ * Predicts the events and PCR 4, 7 and 14 values, in all four banks, of OVMF booting `shim`,
+ * which starts `grub`, which starts `kernel`, with `store` as it is before the boot.
+ * `failed_boot_options` counts boot options firmware tries and fails before shim's (1 for a
+ * default QEMU q35 machine, whose empty DVD drive comes first). On `TL_STATUS_OK`, `*out` owns a
+ * prediction to release with `tl_prediction_free`, including when an image would be rejected.
+ *
+ * # Safety
+ * `store` is a live handle; each image pointer is valid for its length; `out` is valid;
+ * `message` as for `tl_measurer_new`.
+ */
+tl_status tl_predict(const tl_varstore *store,
+                     const uint8_t *shim,
+                     size_t shim_length,
+                     const uint8_t *grub,
+                     size_t grub_length,
+                     const uint8_t *kernel,
+                     size_t kernel_length,
+                     uint32_t failed_boot_options,
+                     tl_prediction **out,
+                     char *message,
+                     size_t message_capacity);
+
+/**
+ * Whether the boot happens (no image is rejected). False for NULL.
+ *
+ * # Safety
+ * `prediction` is NULL or a live handle.
+ */
+bool tl_prediction_boots(const tl_prediction *prediction);
+
+/**
+ * The reason the boot does not happen, as a NUL-terminated message owned by the handle; an empty
+ * string when it happens, NULL for NULL.
+ *
+ * # Safety
+ * `prediction` is NULL or a live handle; the string lives as long as the handle.
+ */
+const char *tl_prediction_refusal(const tl_prediction *prediction);
+
+/**
+ * Whether firmware boots with Secure Boot on. False for NULL or a rejected boot.
+ *
+ * # Safety
+ * `prediction` is NULL or a live handle.
+ */
+bool tl_prediction_secure_boot(const tl_prediction *prediction);
+
+/**
+ * Copies the predicted value of PCR 4, 7 or 14 in the bank of `algorithm` into `out` and its
+ * length into `*written`.
+ *
+ * # Safety
+ * `prediction` is a live handle; `out` is NULL or valid for `out_capacity` bytes; `written` is
+ * valid.
+ */
+tl_status tl_prediction_pcr_value(const tl_prediction *prediction,
+                                  uint32_t algorithm,
+                                  uint32_t pcr,
+                                  uint8_t *out,
+                                  size_t out_capacity,
+                                  size_t *written);
+
+/**
+ * Number of predicted events; 0 for NULL or a rejected boot.
+ *
+ * # Safety
+ * `prediction` is NULL or a live handle.
+ */
+size_t tl_prediction_event_count(const tl_prediction *prediction);
+
+/**
+ * Writes the PCR index and event type of event `index` into `*pcr` and `*event_type`, and
+ * copies its digest in the bank of `algorithm` into `out` (length into `*written`).
+ *
+ * # Safety
+ * `prediction` is a live handle; `pcr` and `event_type` are valid; `out` is NULL or valid for
+ * `out_capacity` bytes; `written` is valid.
+ */
+tl_status tl_prediction_event(const tl_prediction *prediction,
+                              size_t index,
+                              uint32_t algorithm,
+                              uint32_t *pcr,
+                              uint32_t *event_type,
+                              uint8_t *out,
+                              size_t out_capacity,
+                              size_t *written);
+
+/**
+ * Copies the predicted event log (a Spec ID event and the predicted events) into `out` and its
+ * length into `*written`.
+ *
+ * # Safety
+ * As for `tl_prediction_pcr_value`.
+ */
+tl_status tl_prediction_log(const tl_prediction *prediction,
+                            uint8_t *out,
+                            size_t out_capacity,
+                            size_t *written);
+
+/**
+ * Releases a prediction. NULL is ignored.
+ *
+ * # Safety
+ * `prediction` is NULL or a handle from `tl_predict` not yet released.
+ */
+void tl_prediction_free(tl_prediction *prediction);
 
 /**
  * Reads an attestation key from a TPM2B_PUBLIC or TPMT_PUBLIC (`tpm2_createak -u`), else a PEM

@@ -13,6 +13,7 @@
 mod image;
 mod log;
 mod pcrs_file;
+mod predict;
 mod quote;
 mod sources;
 mod vars;
@@ -43,6 +44,8 @@ enum Command {
     /// Show or replay TCG event logs.
     #[command(subcommand)]
     Log(log::LogCommand),
+    /// Predict the PCR 4, 7 and 14 values of OVMF booting shim, GRUB and a kernel.
+    Predict(predict::PredictArgs),
 }
 
 /// An input that cannot be used; printed to stderr with exit status 2.
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::Vars(command) => vars::run(command),
         Command::Quote(command) => quote::run(command),
         Command::Log(command) => log::run(command),
+        Command::Predict(args) => predict::run(&args),
     };
     match result {
         Ok(Outcome::Pass) => ExitCode::from(0),

@@ -24,6 +24,7 @@
 extern crate alloc;
 
 pub mod authenticode;
+pub mod boot;
 pub mod crypto;
 pub mod digest;
 pub mod error;

@@ -19,11 +19,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use trusted_launch::{Error, ErrorKind};
 
 mod eventlog;
+mod predict;
 mod quote;
 mod secureboot;
 mod vars;
 
 pub use eventlog::*;
+pub use predict::*;
 pub use quote::*;
 pub use secureboot::*;
 pub use vars::*;

@@ -17,6 +17,7 @@ use pyo3::types::PyBytes;
 use trusted_launch::digest::HashAlgorithm;
 
 mod eventlog;
+mod predict;
 mod quote;
 mod secureboot;
 mod vars;
@@ -69,6 +70,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     vars::register(module)?;
     quote::register(module)?;
     eventlog::register(module)?;
+    predict::register(module)?;
     module.add_function(wrap_pyfunction!(sha256, module)?)?;
     Ok(())
 }

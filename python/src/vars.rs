@@ -54,11 +54,16 @@ fn time_text(time: &EfiTime) -> String {
 /// A UEFI variable store: an EDK2/OVMF non-volatile store image or a set of efivarfs files.
 /// Accepted updates change the store in place; `to_bytes()` returns the updated EDK2 image.
 #[pyclass(frozen, module = "trusted_launch")]
-struct VariableStore {
+pub(crate) struct VariableStore {
     store: Mutex<Store>,
 }
 
 impl VariableStore {
+    /// Runs `body` on the store, for other modules of the bindings.
+    pub(crate) fn with_variable_store<R>(&self, body: impl FnOnce(&dyn CoreStore) -> R) -> PyResult<R> {
+        self.with_store(|store| body(store.store()))
+    }
+
     fn with_store<R>(&self, body: impl FnOnce(&mut Store) -> R) -> PyResult<R> {
         let mut guard = self.store.lock().map_err(|_| PyValueError::new_err("the store lock is poisoned"))?;
         Ok(body(&mut guard))
