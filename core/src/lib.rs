@@ -24,10 +24,12 @@
 extern crate alloc;
 
 pub mod authenticode;
+pub mod boot;
 pub mod crypto;
 pub mod digest;
 pub mod error;
 pub mod eventlog;
+pub mod json;
 pub mod pe;
 pub mod reader;
 pub mod tpm;
