@@ -468,7 +468,8 @@ impl Parser<'_> {
                     let length = utf8_length(byte).ok_or(Error::invalid(STRUCTURE, "UTF-8", offset))?;
                     let end = offset.checked_add(length).ok_or(Error::truncated(STRUCTURE, offset, length))?;
                     let bytes = self.bytes.get(offset..end).ok_or(Error::truncated(STRUCTURE, offset, length))?;
-                    let character = core::str::from_utf8(bytes).map_err(|_| Error::invalid(STRUCTURE, "UTF-8", offset))?;
+                    let character =
+                        core::str::from_utf8(bytes).map_err(|_| Error::invalid(STRUCTURE, "UTF-8", offset))?;
                     text.push_str(character);
                     self.advance(length);
                 }

@@ -318,7 +318,8 @@ impl Baseline {
     pub fn compare_variables(&self, store: &dyn VariableStore) -> Vec<Deviation> {
         let mut deviations = Vec::new();
         for expected in &self.variables {
-            let found = store.find(&expected.name, &expected.guid).map(|variable| HashAlgorithm::Sha256.hash(&variable.data));
+            let found =
+                store.find(&expected.name, &expected.guid).map(|variable| HashAlgorithm::Sha256.hash(&variable.data));
             if found.is_some_and(|digest| expected.accepted.contains(&digest)) {
                 continue;
             }
@@ -364,7 +365,10 @@ impl Baseline {
                 object([
                     ("pcr", Value::from(entry.pcr)),
                     ("bank", Value::from(entry.bank.name())),
-                    ("accepted", Value::Array(entry.accepted.iter().map(|digest| Value::from(format!("{digest}"))).collect())),
+                    (
+                        "accepted",
+                        Value::Array(entry.accepted.iter().map(|digest| Value::from(format!("{digest}"))).collect()),
+                    ),
                 ])
             })
             .collect();
@@ -454,7 +458,10 @@ fn digest_deviation(pcr: u32, event: &Event<'_>, baseline: &BaselineEvent) -> De
 
 fn digests_object(digests: &[Digest]) -> Value {
     Value::Object(
-        digests.iter().map(|digest| (String::from(digest.algorithm().name()), Value::from(format!("{digest}")))).collect(),
+        digests
+            .iter()
+            .map(|digest| (String::from(digest.algorithm().name()), Value::from(format!("{digest}"))))
+            .collect(),
     )
 }
 
@@ -545,15 +552,22 @@ impl Decoder<'_> {
         let [version, format, events, pcrs, variables] =
             self.members(root, ["version", "format", "events", "pcrs", "variables"], "baseline object")?;
         if version.as_integer() != Some(BASELINE_VERSION) {
-            return Err(Error::new(ErrorKind::Unsupported { field: "version" }, STRUCTURE, self.document.offset_of(version)));
+            return Err(Error::new(
+                ErrorKind::Unsupported { field: "version" },
+                STRUCTURE,
+                self.document.offset_of(version),
+            ));
         }
         if format.as_str() != Some(BASELINE_FORMAT) {
             return Err(self.error(format, "format"));
         }
         let events = self.array(events, "events")?.iter().map(|event| self.event(event)).collect::<Result<_, _>>()?;
         let pcrs = self.array(pcrs, "pcrs")?.iter().map(|pcr| self.pcr(pcr)).collect::<Result<_, _>>()?;
-        let variables =
-            self.array(variables, "variables")?.iter().map(|variable| self.variable(variable)).collect::<Result<_, _>>()?;
+        let variables = self
+            .array(variables, "variables")?
+            .iter()
+            .map(|variable| self.variable(variable))
+            .collect::<Result<_, _>>()?;
         Ok(Baseline { events, pcrs, variables })
     }
 
@@ -605,8 +619,11 @@ impl Decoder<'_> {
         if pcr_number >= 24 {
             return Err(self.error(pcr, "pcr"));
         }
-        let accepted =
-            self.array(accepted, "accepted")?.iter().map(|digest| self.digest(digest, bank, "digest")).collect::<Result<_, _>>()?;
+        let accepted = self
+            .array(accepted, "accepted")?
+            .iter()
+            .map(|digest| self.digest(digest, bank, "digest"))
+            .collect::<Result<_, _>>()?;
         Ok(BaselinePcr { pcr: pcr_number, bank, accepted })
     }
 
@@ -731,18 +748,36 @@ mod tests {
     fn decoding_errors_name_offsets() {
         // Offsets of the offending values, counted with Python's str.index on the same text.
         let cases: [(&str, ErrorKind, usize); 6] = [
-            (r#"{"version": 2, "format": "trusted-launch boot baseline", "events": [], "pcrs": [], "variables": []}"#,
-             ErrorKind::Unsupported { field: "version" }, 12),
-            (r#"{"version": 1, "format": "x", "events": [], "pcrs": [], "variables": []}"#,
-             ErrorKind::InvalidField { field: "format" }, 25),
-            (r#"{"version": 1, "format": "trusted-launch boot baseline", "events": [], "pcrs": []}"#,
-             ErrorKind::InvalidField { field: "variables" }, 0),
-            (r#"{"version": 1, "format": "trusted-launch boot baseline", "events": [], "pcrs": [], "variables": [], "extra": 0}"#,
-             ErrorKind::InvalidField { field: "unknown member" }, 109),
-            (r#"{"version": 1, "format": "trusted-launch boot baseline", "events": [], "pcrs": [{"pcr": 4, "bank": "sha256", "accepted": ["00"]}], "variables": []}"#,
-             ErrorKind::InvalidField { field: "digest" }, 122),
-            (r#"{"version": 1, "format": "trusted-launch boot baseline", "events": [], "pcrs": [{"pcr": 4, "bank": "md5", "accepted": []}], "variables": []}"#,
-             ErrorKind::InvalidField { field: "bank" }, 99),
+            (
+                r#"{"version": 2, "format": "trusted-launch boot baseline", "events": [], "pcrs": [], "variables": []}"#,
+                ErrorKind::Unsupported { field: "version" },
+                12,
+            ),
+            (
+                r#"{"version": 1, "format": "x", "events": [], "pcrs": [], "variables": []}"#,
+                ErrorKind::InvalidField { field: "format" },
+                25,
+            ),
+            (
+                r#"{"version": 1, "format": "trusted-launch boot baseline", "events": [], "pcrs": []}"#,
+                ErrorKind::InvalidField { field: "variables" },
+                0,
+            ),
+            (
+                r#"{"version": 1, "format": "trusted-launch boot baseline", "events": [], "pcrs": [], "variables": [], "extra": 0}"#,
+                ErrorKind::InvalidField { field: "unknown member" },
+                109,
+            ),
+            (
+                r#"{"version": 1, "format": "trusted-launch boot baseline", "events": [], "pcrs": [{"pcr": 4, "bank": "sha256", "accepted": ["00"]}], "variables": []}"#,
+                ErrorKind::InvalidField { field: "digest" },
+                122,
+            ),
+            (
+                r#"{"version": 1, "format": "trusted-launch boot baseline", "events": [], "pcrs": [{"pcr": 4, "bank": "md5", "accepted": []}], "variables": []}"#,
+                ErrorKind::InvalidField { field: "bank" },
+                99,
+            ),
         ];
         for (text, kind, offset) in cases {
             let error = Baseline::from_json(text.as_bytes()).unwrap_err();

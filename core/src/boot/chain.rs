@@ -4,6 +4,9 @@
 //! certificate shim embeds to `db` and shim's own deny list to `dbx` (shim 15 and later,
 //! `verify_buffer`). shim's `MokList` is not part of the evidence and so is not consulted.
 //!
+//! A refused image stops the boot, so the images after it are not checked: firmware and shim
+//! never load them.
+//!
 //! Entry point: [`verify_chain`].
 
 use alloc::string::String;
@@ -36,8 +39,9 @@ pub struct ChainEntry {
     pub component: Component,
     /// The Authenticode SHA-256.
     pub sha256: Digest,
-    /// The policy's decision.
-    pub verdict: ImageVerdict,
+    /// The policy's decision; `None` when an earlier image was refused, so this one is never
+    /// loaded.
+    pub verdict: Option<ImageVerdict>,
     /// Which policy decided: `"db"` for the firmware's, `"db + shim vendor certificate"` after a
     /// shim.
     pub checked_by: &'static str,
@@ -49,10 +53,17 @@ pub fn verify_chain(images: &[BootImage<'_>], firmware: &SecureBootPolicy) -> Re
     let firmware_policy = SecureBootPolicy { sbat_level: None, ..firmware.clone() };
     let mut shim_policy: Option<SecureBootPolicy> = None;
     let mut entries = Vec::with_capacity(images.len());
+    let mut stopped = false;
 
     for image in images {
         let pe = PeImage::parse(image.bytes)?;
         let sha256 = pe.authenticode_digest(HashAlgorithm::Sha256)?;
+        let component = image_component(image.bytes);
+        let name = String::from(image.name);
+        if stopped {
+            entries.push(ChainEntry { name, component, sha256, verdict: None, checked_by: "not reached" });
+            continue;
+        }
         let (policy, checked_by) = match &shim_policy {
             Some(policy) => (policy, "db + shim vendor certificate"),
             None => (&firmware_policy, "db"),
@@ -73,13 +84,8 @@ pub fn verify_chain(images: &[BootImage<'_>], firmware: &SecureBootPolicy) -> Re
             }
         }
 
-        entries.push(ChainEntry {
-            name: String::from(image.name),
-            component: image_component(image.bytes),
-            sha256,
-            verdict,
-            checked_by,
-        });
+        stopped = !verdict.is_allowed();
+        entries.push(ChainEntry { name, component, sha256, verdict: Some(verdict), checked_by });
     }
     Ok(entries)
 }

@@ -224,18 +224,22 @@ pub enum ImageStatus {
     },
     /// The image's digest is in the `dbx` the log measured.
     RevokedByMeasuredDbx,
-    /// The image could not be checked (no image bytes and no measured authority).
+    /// The image could not be checked (no image bytes, or no databases to check them with).
     NotChecked,
+    /// An earlier image of the chain was refused, so this one is never loaded.
+    NotReached,
 }
 
 impl ImageStatus {
-    /// `"allowed"`, the refusal code, `"revoked_by_measured_dbx"` or `"not_checked"`.
+    /// `"allowed"`, the refusal code, `"revoked_by_measured_dbx"`, `"not_checked"` or
+    /// `"not_reached"`.
     pub const fn code(&self) -> &'static str {
         match self {
             Self::Allowed => "allowed",
             Self::Refused { code, .. } => code,
             Self::RevokedByMeasuredDbx => "revoked_by_measured_dbx",
             Self::NotChecked => "not_checked",
+            Self::NotReached => "not_reached",
         }
     }
 }

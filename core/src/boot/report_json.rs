@@ -52,7 +52,10 @@ impl BootReport {
                     ("event", Value::from(deviation.event)),
                     ("component", Value::from(deviation.component.code())),
                     ("kind", Value::from(deviation.kind.code())),
-                    ("expected", Value::Array(deviation.expected.iter().map(|text| Value::from(text.as_str())).collect())),
+                    (
+                        "expected",
+                        Value::Array(deviation.expected.iter().map(|text| Value::from(text.as_str())).collect()),
+                    ),
                     ("found", Value::from(deviation.found.as_str())),
                     ("description", Value::from(deviation.description.as_str())),
                 ])

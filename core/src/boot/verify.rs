@@ -146,8 +146,7 @@ pub fn verify_boot(evidence: &BootEvidence<'_>, policy: &BootPolicy) -> Result<B
             found.extend(baseline.compare_variables(store));
         }
         if let Some(first) = found.first() {
-            let message =
-                format!("{} deviation(s) from the baseline; the first: {}", found.len(), first.description);
+            let message = format!("{} deviation(s) from the baseline; the first: {}", found.len(), first.description);
             state.alert(AlertKind::BootLogDeviatesFromBaseline, message);
         }
         state.deviations.extend(found);
@@ -330,7 +329,10 @@ fn check_replay(report: &ReplayReport, values: &PcrValues, policy: &BootPolicy, 
                 if is_reset_value(entry, values) {
                     continue;
                 }
-                format!("PCR {} ({}): the log never extends it, but its value is not the reset value", entry.pcr, entry.algorithm)
+                format!(
+                    "PCR {} ({}): the log never extends it, but its value is not the reset value",
+                    entry.pcr, entry.algorithm
+                )
             }
         };
         failed.push(entry.pcr);
@@ -440,7 +442,10 @@ fn logged_image(
                 kind: DeviationKind::RevokedByMeasuredDbx,
                 expected: Vec::from([String::from("a digest not in the measured dbx")]),
                 found: text.clone(),
-                description: format!("event {}: the loaded image {text} is in the dbx the log measured", image.event_index),
+                description: format!(
+                    "event {}: the loaded image {text} is in the dbx the log measured",
+                    image.event_index
+                ),
             });
             state.alert(
                 AlertKind::ImageRevokedByMeasuredDbx,
@@ -495,7 +500,8 @@ fn certificate_subject(der: &[u8]) -> Option<String> {
 fn merge_chain(chain: &[ChainEntry], images: &mut Vec<ImageReport>, state: &mut State) {
     for entry in chain {
         let (status, authority) = match &entry.verdict {
-            ImageVerdict::Allowed { authority, .. } => {
+            None => (ImageStatus::NotReached, None),
+            Some(ImageVerdict::Allowed { authority, .. }) => {
                 let data = &authority.entry.data;
                 let image_authority = ImageAuthority {
                     source: String::from(entry.checked_by),
@@ -506,7 +512,7 @@ fn merge_chain(chain: &[ChainEntry], images: &mut Vec<ImageReport>, state: &mut 
                 };
                 (ImageStatus::Allowed, Some(image_authority))
             }
-            ImageVerdict::Refused { reason, .. } => {
+            Some(ImageVerdict::Refused { reason, .. }) => {
                 (ImageStatus::Refused { code: reason.code(), message: format!("{reason}") }, None)
             }
         };
@@ -521,7 +527,12 @@ fn merge_chain(chain: &[ChainEntry], images: &mut Vec<ImageReport>, state: &mut 
                 kind: DeviationKind::RefusedByPolicy,
                 expected: Vec::from([String::from("allowed")]),
                 found: String::from(*code),
-                description: format!("{} ({}) is refused by {}: {message}", entry.name, entry.component.code(), entry.checked_by),
+                description: format!(
+                    "{} ({}) is refused by {}: {message}",
+                    entry.name,
+                    entry.component.code(),
+                    entry.checked_by
+                ),
             });
             state.alert(
                 AlertKind::ImageRefusedByPolicy,
@@ -549,5 +560,136 @@ fn merge_chain(chain: &[ChainEntry], images: &mut Vec<ImageReport>, state: &mut 
                 status,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::boot::baseline::Baseline;
+    use crate::eventlog::event_type::EventType;
+    use crate::eventlog::writer::EventLogWriter;
+
+    /// A log of PCRs 0 to 9 with one event each (PCR 7 the Secure Boot variables of a machine
+    /// with Secure Boot off), and the PCR values it replays to.
+    fn boot(kernel: &[u8]) -> (Vec<u8>, PcrValues) {
+        let mut writer = EventLogWriter::new(&[HashAlgorithm::Sha256], 0).unwrap();
+        for pcr in [0, 1, 2, 3, 5, 6] {
+            writer.measure(pcr, EventType::EV_SEPARATOR, &[0, 0, 0, 0]).unwrap();
+        }
+        writer.measure(4, EventType::EV_EFI_ACTION, b"Calling EFI Application from Boot Option").unwrap();
+        let mut secure_boot = Vec::new();
+        secure_boot.extend_from_slice(EFI_GLOBAL_VARIABLE.as_bytes());
+        secure_boot.extend_from_slice(&10u64.to_le_bytes());
+        secure_boot.extend_from_slice(&1u64.to_le_bytes());
+        secure_boot.extend("SecureBoot".encode_utf16().flat_map(u16::to_le_bytes));
+        secure_boot.push(0);
+        writer.measure(7, EventType::EV_EFI_VARIABLE_DRIVER_CONFIG, &secure_boot).unwrap();
+        writer.measure(7, EventType::EV_SEPARATOR, &[0, 0, 0, 0]).unwrap();
+        writer.measure(8, EventType::EV_IPL, b"grub_cmd: linux /vmlinuz\0").unwrap();
+        writer.extend(9, EventType::EV_IPL, &[HashAlgorithm::Sha256.hash(kernel)], b"/vmlinuz\0").unwrap();
+        let (log, banks) = writer.finish();
+        (log, PcrValues::from_banks(&banks))
+    }
+
+    fn verify(log: Option<&[u8]>, pcrs: PcrEvidence<'_>, policy: &BootPolicy) -> BootReport {
+        let evidence = BootEvidence { event_log: log, pcrs, ..BootEvidence::default() };
+        verify_boot(&evidence, policy).unwrap()
+    }
+
+    #[test]
+    fn trusted_pcrs_and_log_are_trusted() {
+        let (log, values) = boot(b"kernel");
+        let report = verify(Some(&log), PcrEvidence::Trusted(&values), &BootPolicy::default());
+        assert_eq!(report.quote, QuoteStatus::TrustedPcrs);
+        assert_eq!(report.secure_boot.enabled, Some(false));
+        assert!(report.has_alert(AlertKind::SecureBootDisabled));
+        assert_eq!(report.verdict, Verdict::Trusted);
+    }
+
+    #[test]
+    fn secure_boot_off_is_untrusted_when_required() {
+        let (log, values) = boot(b"kernel");
+        let policy = BootPolicy { require_secure_boot: true, ..BootPolicy::default() };
+        let report = verify(Some(&log), PcrEvidence::Trusted(&values), &policy);
+        assert_eq!(report.verdict, Verdict::Untrusted);
+    }
+
+    #[test]
+    fn secure_boot_unknown_is_incomplete_when_required() {
+        let (_, values) = boot(b"kernel");
+        let policy = BootPolicy { require_secure_boot: true, ..BootPolicy::default() };
+        let report = verify(None, PcrEvidence::Trusted(&values), &policy);
+        assert_eq!(report.verdict, Verdict::Incomplete);
+        assert!(report.has_alert(AlertKind::EventLogMissing));
+    }
+
+    #[test]
+    fn missing_pcr_values_are_incomplete() {
+        let (log, _) = boot(b"kernel");
+        let report = verify(Some(&log), PcrEvidence::None, &BootPolicy::default());
+        assert_eq!(report.verdict, Verdict::Incomplete);
+        assert!(report.has_alert(AlertKind::VtpmOrQuoteMissing));
+        assert_eq!(report.quote, QuoteStatus::Absent);
+    }
+
+    #[test]
+    fn replay_mismatch_is_untrusted() {
+        let (log, _) = boot(b"kernel");
+        let (_, other_values) = boot(b"another kernel");
+        let report = verify(Some(&log), PcrEvidence::Trusted(&other_values), &BootPolicy::default());
+        assert_eq!(report.verdict, Verdict::Untrusted);
+        assert!(report.has_alert(AlertKind::ReplayMismatch));
+        assert!(report.replay.iter().any(|entry| entry.pcr == 9 && matches!(entry.result, PcrResult::Differs { .. })));
+    }
+
+    #[test]
+    fn baseline_deviation_is_untrusted_even_without_quote() {
+        let (good_log, _) = boot(b"kernel");
+        let (changed_log, _) = boot(b"another kernel");
+        let parsed = EventLog::parse(&good_log, ParseOptions::default()).unwrap();
+        let baseline = Baseline::capture(&parsed, None).unwrap();
+        let policy = BootPolicy { baseline: Some(baseline), ..BootPolicy::default() };
+
+        let report = verify(Some(&changed_log), PcrEvidence::None, &policy);
+        assert_eq!(report.verdict, Verdict::Untrusted);
+        assert_eq!(report.deviations.len(), 1);
+        assert_eq!(report.deviations[0].pcr, 9);
+        assert_eq!(report.deviations[0].component, Component::Kernel);
+        assert!(report.has_alert(AlertKind::BootLogDeviatesFromBaseline));
+        assert_eq!(report.deviations[0].found, digest_text(&HashAlgorithm::Sha256.hash(b"another kernel")));
+    }
+
+    #[test]
+    fn baseline_pcr_values_judge_a_boot_without_log() {
+        let (good_log, _) = boot(b"kernel");
+        let (_, changed_values) = boot(b"another kernel");
+        let parsed = EventLog::parse(&good_log, ParseOptions::default()).unwrap();
+        let baseline = Baseline::capture(&parsed, None).unwrap();
+        let policy = BootPolicy { baseline: Some(baseline), ..BootPolicy::default() };
+
+        let report = verify(None, PcrEvidence::Trusted(&changed_values), &policy);
+        assert_eq!(report.verdict, Verdict::Untrusted);
+        assert_eq!(report.deviations[0].kind, DeviationKind::PcrValueDiffers);
+        assert_eq!(report.deviations[0].pcr, 9);
+
+        let (_, good_values) = boot(b"kernel");
+        let report = verify(None, PcrEvidence::Trusted(&good_values), &policy);
+        assert_eq!(report.verdict, Verdict::Incomplete);
+    }
+
+    #[test]
+    fn unparsable_log_is_an_error() {
+        let evidence = BootEvidence { event_log: Some(&[1, 2, 3]), ..BootEvidence::default() };
+        assert!(verify_boot(&evidence, &BootPolicy::default()).is_err());
+    }
+
+    #[test]
+    fn alert_severities_follow_operator_alerts() {
+        assert_eq!(AlertKind::SecureBootDisabled.severity(), crate::boot::report::Severity::Low);
+        assert_eq!(AlertKind::VtpmOrQuoteMissing.severity(), crate::boot::report::Severity::Low);
+        assert_eq!(AlertKind::BootLogDeviatesFromBaseline.severity(), crate::boot::report::Severity::Medium);
+        assert_eq!(AlertKind::QuoteNotFromThisVtpm.severity(), crate::boot::report::Severity::Medium);
+        assert_eq!(AlertKind::UntrustedKernelModule.severity(), crate::boot::report::Severity::Low);
     }
 }
