@@ -33,7 +33,7 @@ use crate::boot::report::{
 };
 use crate::digest::{Digest, HashAlgorithm};
 use crate::error::Error;
-use crate::eventlog::claims::{LoadedImage, VerifiedEvents, command_lines, loaded_images};
+use crate::eventlog::claims::{CommandLineSource, LoadedImage, VerifiedEvents, command_lines, loaded_images};
 use crate::eventlog::parse::{EventLog, ParseOptions};
 use crate::eventlog::replay::{PcrComparison, PcrResult, Replay, ReplayReport, replay};
 use crate::eventlog::secureboot_state::{AuthorityKind, SecureBootState, signature_entries};
@@ -99,7 +99,14 @@ pub fn verify_boot(evidence: &BootEvidence<'_>, policy: &BootPolicy) -> Result<B
             Err(error) => state.alert(AlertKind::EventLogInvalid, format!("PCR 4 cannot be read: {error}")),
         }
         match command_lines(&events) {
-            Ok(lines) => command_line_texts = lines.iter().map(|line| format!("{}", line.text)).collect(),
+            // GRUB's `grub_cmd` events are its configuration, not the kernel's command line.
+            Ok(lines) => {
+                command_line_texts = lines
+                    .iter()
+                    .filter(|line| line.source != CommandLineSource::GrubCommand)
+                    .map(|line| format!("{}", line.text))
+                    .collect();
+            }
             Err(error) => state.alert(AlertKind::EventLogInvalid, format!("a command line cannot be read: {error}")),
         }
     }
@@ -483,7 +490,8 @@ fn log_authority(secure_boot: &SecureBootState<'_>, event_index: usize) -> Optio
     Some(ImageAuthority {
         source: format!("{}", authority.variable.name),
         owner,
-        subject: certificate_subject(data),
+        // shim measures its certificates as an `EFI_SIGNATURE_DATA` (owner GUID, then the DER).
+        subject: certificate_subject(data).or_else(|| data.get(16..).and_then(certificate_subject)),
         sha256: HashAlgorithm::Sha256.hash(data),
         from_log: true,
     })
@@ -517,8 +525,13 @@ fn merge_chain(chain: &[ChainEntry], images: &mut Vec<ImageReport>, state: &mut 
             }
         };
 
-        let matched = images.iter().position(|image| image.sha256 == Some(entry.sha256) && image.name.is_none());
-        let event = matched.and_then(|position| images.get(position)).and_then(|image| image.event);
+        let matched: Vec<usize> = images
+            .iter()
+            .enumerate()
+            .filter(|(_, image)| image.sha256 == Some(entry.sha256) && image.name.is_none())
+            .map(|(position, _)| position)
+            .collect();
+        let event = matched.first().and_then(|position| images.get(*position)).and_then(|image| image.event);
         if let ImageStatus::Refused { code, message } = &status {
             state.deviations.push(Deviation {
                 pcr: 4,
@@ -540,16 +553,10 @@ fn merge_chain(chain: &[ChainEntry], images: &mut Vec<ImageReport>, state: &mut 
             );
         }
 
-        match matched.and_then(|position| images.get_mut(position)) {
-            Some(image) => {
-                image.name = Some(entry.name.clone());
-                image.component = entry.component;
-                image.status = status;
-                if authority.is_some() {
-                    image.authority = authority;
-                }
-            }
-            None => images.push(ImageReport {
+        // The same image can be measured more than once (GRUB loads the kernel through the
+        // firmware, and shim measures it again), so every event with its digest gets the verdict.
+        if matched.is_empty() {
+            images.push(ImageReport {
                 event: None,
                 name: Some(entry.name.clone()),
                 component: entry.component,
@@ -558,7 +565,18 @@ fn merge_chain(chain: &[ChainEntry], images: &mut Vec<ImageReport>, state: &mut 
                 device_path: None,
                 authority,
                 status,
-            }),
+            });
+            continue;
+        }
+        for position in matched {
+            if let Some(image) = images.get_mut(position) {
+                image.name = Some(entry.name.clone());
+                image.component = entry.component;
+                image.status = status.clone();
+                if authority.is_some() {
+                    image.authority.clone_from(&authority);
+                }
+            }
         }
     }
 }
