@@ -147,19 +147,27 @@ fn pcrs_from_pcrread_yaml(bytes: &[u8]) -> Result<Option<(PcrSelectionList, PcrV
         }
         if let Some(name) = line.strip_suffix(':') {
             let Some(algorithm) = hash_by_name(name.trim()) else {
-                return if number == 0 { Ok(None) } else { Err(format!("line {}: unknown bank {name:?}", number + 1)) };
+                return if number == 0 {
+                    Ok(None)
+                } else {
+                    Err(format!("line {}: unknown bank {name:?}", number.saturating_add(1)))
+                };
             };
             finish(bank.take(), &mut selection)?;
             bank = Some((algorithm, Vec::new()));
             continue;
         }
         let Some((algorithm, indices)) = bank.as_mut() else { return Ok(None) };
-        let (index, value) =
-            line.split_once(':').ok_or_else(|| format!("line {}: expected `<index> : 0x<hex>`", number + 1))?;
-        let index: u32 = index.trim().parse().map_err(|_| format!("line {}: invalid PCR index", number + 1))?;
+        let (index, value) = line
+            .split_once(':')
+            .ok_or_else(|| format!("line {}: expected `<index> : 0x<hex>`", number.saturating_add(1)))?;
+        let index: u32 =
+            index.trim().parse().map_err(|_| format!("line {}: invalid PCR index", number.saturating_add(1)))?;
         let digest = parse_hex(&value.trim().trim_start_matches("0x").to_ascii_lowercase())
             .and_then(|bytes| Digest::new(*algorithm, &bytes))
-            .ok_or_else(|| format!("line {}: not a {}-byte hex value", number + 1, algorithm.output_size()))?;
+            .ok_or_else(|| {
+                format!("line {}: not a {}-byte hex value", number.saturating_add(1), algorithm.output_size())
+            })?;
         values.insert(index, digest);
         indices.push(index);
     }

@@ -11,7 +11,7 @@
     reason = "test code, where a panic is a test failure"
 )]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
@@ -36,12 +36,12 @@ fn run(arguments: &[String]) -> (i32, String, String) {
     )
 }
 
-fn outcome(lab: &PathBuf, scenario: &str) -> Value {
+fn outcome(lab: &Path, scenario: &str) -> Value {
     serde_json::from_slice(&std::fs::read(lab.join(scenario).join("outcome.json")).unwrap()).unwrap()
 }
 
 /// Writes the `good` baseline into a temporary file and returns its path.
-fn good_baseline(lab: &PathBuf, name: &str) -> PathBuf {
+fn good_baseline(lab: &Path, name: &str) -> PathBuf {
     let out = std::env::temp_dir().join(format!("trusted-launch-{name}-{}.json", std::process::id()));
     let good = lab.join("good");
     let (status, _, stderr) = run(&[
@@ -59,7 +59,7 @@ fn good_baseline(lab: &PathBuf, name: &str) -> PathBuf {
 }
 
 /// `verify --json` of a booted scenario with its quote, checked against the log's replay.
-fn verify_quoted(lab: &PathBuf, scenario: &str, baseline: &PathBuf) -> (i32, Value) {
+fn verify_quoted(lab: &Path, scenario: &str, baseline: &Path) -> (i32, Value) {
     let folder = lab.join(scenario);
     let file = |name: &str| folder.join(name).display().to_string();
     let nonce = std::fs::read_to_string(folder.join("nonce.hex")).unwrap().trim().to_owned();
