@@ -18,10 +18,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use trusted_launch::{Error, ErrorKind};
 
+mod boot;
 mod quote;
 mod secureboot;
 mod vars;
 
+pub use boot::*;
 pub use quote::*;
 pub use secureboot::*;
 pub use vars::*;

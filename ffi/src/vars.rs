@@ -19,6 +19,13 @@ pub struct tl_varstore {
     store: Store,
 }
 
+impl tl_varstore {
+    /// The store, for the boot API.
+    pub(crate) fn variables(&self) -> &dyn VariableStore {
+        self.store.store()
+    }
+}
+
 enum Store {
     Edk2(NvStore),
     Efivarfs(EfivarfsStore),
