@@ -16,6 +16,7 @@ use pyo3::types::PyBytes;
 
 use trusted_launch::digest::HashAlgorithm;
 
+mod boot;
 mod quote;
 mod secureboot;
 mod vars;
@@ -67,6 +68,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     secureboot::register(module)?;
     vars::register(module)?;
     quote::register(module)?;
+    boot::register(module)?;
     module.add_function(wrap_pyfunction!(sha256, module)?)?;
     Ok(())
 }

@@ -26,13 +26,13 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-enum Store {
+pub(crate) enum Store {
     Edk2(NvStore),
     Efivarfs(EfivarfsStore),
 }
 
 impl Store {
-    fn store(&self) -> &dyn CoreStore {
+    pub(crate) fn store(&self) -> &dyn CoreStore {
         match self {
             Self::Edk2(store) => store,
             Self::Efivarfs(store) => store,
@@ -54,12 +54,12 @@ fn time_text(time: &EfiTime) -> String {
 /// A UEFI variable store: an EDK2/OVMF non-volatile store image or a set of efivarfs files.
 /// Accepted updates change the store in place; `to_bytes()` returns the updated EDK2 image.
 #[pyclass(frozen, module = "trusted_launch")]
-struct VariableStore {
+pub(crate) struct VariableStore {
     store: Mutex<Store>,
 }
 
 impl VariableStore {
-    fn with_store<R>(&self, body: impl FnOnce(&mut Store) -> R) -> PyResult<R> {
+    pub(crate) fn with_store<R>(&self, body: impl FnOnce(&mut Store) -> R) -> PyResult<R> {
         let mut guard = self.store.lock().map_err(|_| PyValueError::new_err("the store lock is poisoned"))?;
         Ok(body(&mut guard))
     }

@@ -2,6 +2,8 @@
 
 from trusted_launch._native import (
     AttestationKey,
+    Baseline,
+    BootReport,
     Error,
     ImageVerdict,
     ParseError,
@@ -10,11 +12,14 @@ from trusted_launch._native import (
     UpdateVerdict,
     VariableStore,
     sha256,
+    verify_boot,
     verify_quote,
 )
 
 __all__ = [
     "AttestationKey",
+    "Baseline",
+    "BootReport",
     "Error",
     "ImageVerdict",
     "ParseError",
@@ -23,5 +28,6 @@ __all__ = [
     "UpdateVerdict",
     "VariableStore",
     "sha256",
+    "verify_boot",
     "verify_quote",
 ]
