@@ -217,9 +217,15 @@ fn good_again_with_images_is_trusted() {
     assert_eq!(report.verdict, Verdict::Trusted, "{}", report.to_json());
     let named: Vec<(&str, &ImageStatus)> =
         report.images.iter().filter_map(|image| Some((image.name.as_deref()?, &image.status))).collect();
+    // Both PCR 4 events of the kernel carry its verdict.
     assert_eq!(
         named,
-        [("shim", &ImageStatus::Allowed), ("grub", &ImageStatus::Allowed), ("kernel", &ImageStatus::Allowed)]
+        [
+            ("shim", &ImageStatus::Allowed),
+            ("grub", &ImageStatus::Allowed),
+            ("kernel", &ImageStatus::Allowed),
+            ("kernel", &ImageStatus::Allowed)
+        ]
     );
     // GRUB and the kernel are signed by Debian's CA, which shim embeds.
     assert_eq!(report.images[1].authority.as_ref().unwrap().source, "db + shim vendor certificate");
