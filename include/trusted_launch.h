@@ -8,6 +8,11 @@
 #include <stdint.h>
 
 /**
+ * Require Secure Boot to be shown enabled (`tl_verify_boot` flags).
+ */
+#define TL_BOOT_REQUIRE_SECURE_BOOT 1
+
+/**
  * Flag for `tl_verify_quote`: accept signatures over SHA-1.
  */
 #define TL_QUOTE_ALLOW_SHA1 1
@@ -97,6 +102,35 @@ enum tl_status
 typedef enum tl_status tl_status;
 #else
 typedef uint32_t tl_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The verdict of a boot report.
+ */
+enum tl_boot_verdict
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Every check passed and the evidence was complete.
+   */
+  TL_BOOT_VERDICT_TRUSTED = 0,
+  /**
+   * Something is wrong: see the report's deviations and alerts.
+   */
+  TL_BOOT_VERDICT_UNTRUSTED = 1,
+  /**
+   * Nothing is wrong, but evidence needed to conclude is missing.
+   */
+  TL_BOOT_VERDICT_INCOMPLETE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tl_boot_verdict tl_boot_verdict;
+#else
+typedef uint32_t tl_boot_verdict;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -324,6 +358,21 @@ typedef uint32_t tl_hierarchy;
  * An attestation key.
  */
 typedef struct tl_attestation_key tl_attestation_key;
+
+/**
+ * A trusted baseline.
+ */
+typedef struct tl_baseline tl_baseline;
+
+/**
+ * Evidence about one boot, copied from the caller's buffers.
+ */
+typedef struct tl_boot_evidence tl_boot_evidence;
+
+/**
+ * The report of `tl_verify_boot`.
+ */
+typedef struct tl_boot_report tl_boot_report;
 
 /**
  * A parsed TCG event log (SHA-1 or crypto-agile format).
@@ -566,6 +615,164 @@ typedef struct {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Creates empty evidence; release it with `tl_boot_evidence_free`.
+ */
+tl_boot_evidence *tl_boot_evidence_new(void);
+
+/**
+ * Sets the TCG event log (copied).
+ *
+ * # Safety
+ * `evidence` is a live handle; `log` is valid for `length` bytes; `message` is NULL or valid
+ * for `message_capacity` bytes.
+ */
+tl_status tl_boot_evidence_set_log(tl_boot_evidence *evidence,
+                                   const uint8_t *log,
+                                   size_t length,
+                                   char *message,
+                                   size_t message_capacity);
+
+/**
+ * Sets a quote (all buffers copied, the key cloned). `values` is NULL or the quoted PCR values
+ * (`tpm2_quote -o`); without them the log's replay is checked against the quote's pcrDigest.
+ *
+ * # Safety
+ * `evidence` and `key` are live handles; `values` is NULL or a live handle; the buffers are
+ * valid for their lengths; `message` is NULL or valid for `message_capacity` bytes.
+ */
+tl_status tl_boot_evidence_set_quote(tl_boot_evidence *evidence,
+                                     const uint8_t *attest,
+                                     size_t attest_length,
+                                     const uint8_t *signature,
+                                     size_t signature_length,
+                                     const tl_attestation_key *key,
+                                     const uint8_t *nonce,
+                                     size_t nonce_length,
+                                     const tl_pcr_values *values,
+                                     char *message,
+                                     size_t message_capacity);
+
+/**
+ * Sets PCR values trusted without a quote (read from a vTPM the caller controls). A quote, when
+ * set, takes precedence.
+ *
+ * # Safety
+ * `evidence` and `values` are live handles or NULL.
+ */
+tl_status tl_boot_evidence_set_trusted_pcrs(tl_boot_evidence *evidence,
+                                            const tl_pcr_values *values);
+
+/**
+ * Adds a boot image (copied), in boot order: first the one the firmware loads.
+ *
+ * # Safety
+ * `evidence` is a live handle; `name` is a NUL-terminated UTF-8 string; `image` is valid for
+ * `length` bytes; `message` is NULL or valid for `message_capacity` bytes.
+ */
+tl_status tl_boot_evidence_add_image(tl_boot_evidence *evidence,
+                                     const char *name,
+                                     const uint8_t *image,
+                                     size_t length,
+                                     char *message,
+                                     size_t message_capacity);
+
+/**
+ * Releases evidence; NULL is ignored.
+ *
+ * # Safety
+ * `evidence` is NULL or a handle from `tl_boot_evidence_new`, not used afterwards.
+ */
+void tl_boot_evidence_free(tl_boot_evidence *evidence);
+
+/**
+ * Captures a baseline from a known-good boot's event log and, optionally, its variable store.
+ * On success `*out` owns a baseline to release with `tl_baseline_free`.
+ *
+ * # Safety
+ * `log` is valid for `length` bytes; `store` is NULL or a live handle; `out` is valid;
+ * `message` is NULL or valid for `message_capacity` bytes.
+ */
+tl_status tl_baseline_capture(const uint8_t *log,
+                              size_t length,
+                              const tl_varstore *store,
+                              tl_baseline **out,
+                              char *message,
+                              size_t message_capacity);
+
+/**
+ * Reads a baseline from its JSON (schema version 1). On success `*out` owns a baseline to
+ * release with `tl_baseline_free`.
+ *
+ * # Safety
+ * `json` is valid for `length` bytes; `out` is valid; `message` is NULL or valid for
+ * `message_capacity` bytes.
+ */
+tl_status tl_baseline_from_json(const uint8_t *json,
+                                size_t length,
+                                tl_baseline **out,
+                                char *message,
+                                size_t message_capacity);
+
+/**
+ * The baseline's JSON, NUL-terminated, valid until the baseline is freed; NULL for NULL.
+ *
+ * # Safety
+ * `baseline` is a live handle or NULL.
+ */
+const char *tl_baseline_json(const tl_baseline *baseline);
+
+/**
+ * Releases a baseline; NULL is ignored.
+ *
+ * # Safety
+ * `baseline` is NULL or a handle from `tl_baseline_capture` or `tl_baseline_from_json`, not
+ * used afterwards.
+ */
+void tl_baseline_free(tl_baseline *baseline);
+
+/**
+ * Judges the boot that `evidence` describes. `store` is NULL or the variable store the machine
+ * booted with; `baseline` is NULL or the trusted baseline; `flags` combines `TL_BOOT_*`.
+ * Returns `TL_STATUS_OK` with a report in `*out` (release with `tl_boot_report_free`) whatever
+ * the verdict; an error status only when an input cannot be read.
+ *
+ * # Safety
+ * `evidence` is a live handle; `store` and `baseline` are NULL or live handles; `out` is valid;
+ * `message` is NULL or valid for `message_capacity` bytes.
+ */
+tl_status tl_verify_boot(const tl_boot_evidence *evidence,
+                         const tl_varstore *store,
+                         const tl_baseline *baseline,
+                         uint32_t flags,
+                         tl_boot_report **out,
+                         char *message,
+                         size_t message_capacity);
+
+/**
+ * The report's verdict (a `tl_boot_verdict`); `TL_BOOT_VERDICT_UNTRUSTED` for NULL.
+ *
+ * # Safety
+ * `report` is a live handle or NULL.
+ */
+tl_boot_verdict tl_boot_report_verdict(const tl_boot_report *report);
+
+/**
+ * The report as JSON, NUL-terminated, valid until the report is freed; NULL for NULL.
+ *
+ * # Safety
+ * `report` is a live handle or NULL.
+ */
+const char *tl_boot_report_json(const tl_boot_report *report);
+
+/**
+ * Releases a report; NULL is ignored.
+ *
+ * # Safety
+ * `report` is NULL or a handle from `tl_verify_boot`, not used afterwards.
+ */
+void tl_boot_report_free(tl_boot_report *report);
 
 /**
  * Parses a TCG event log. Zero or 0xFF bytes after the last event are an error

@@ -3,7 +3,8 @@
 //! updates UEFI variable stores.
 //!
 //! Exit status: 0 when everything checked is allowed, 1 when anything is refused, 2 when an input
-//! cannot be used (the message names the file, the structure and the byte offset).
+//! cannot be used (the message names the file, the structure and the byte offset), and 3 when
+//! `verify` lacks the evidence to conclude.
 
 #![allow(
     clippy::indexing_slicing,
@@ -16,7 +17,9 @@ mod pcrs_file;
 mod predict;
 mod quote;
 mod sources;
+mod tpm_files;
 mod vars;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -46,6 +49,11 @@ enum Command {
     Log(log::LogCommand),
     /// Predict the PCR 4, 7 and 14 values of OVMF booting shim, GRUB and a kernel.
     Predict(predict::PredictArgs),
+    /// Judge a boot: event log, quote or PCR values, variable store and images, against a baseline.
+    Verify(verify::VerifyArgs),
+    /// Capture a trusted baseline from a known-good boot.
+    #[command(subcommand)]
+    Baseline(verify::BaselineCommand),
 }
 
 /// An input that cannot be used; printed to stderr with exit status 2.
@@ -65,6 +73,8 @@ pub(crate) enum Outcome {
     Pass,
     /// Something was refused or did not match.
     Fail,
+    /// Nothing failed, but evidence needed to conclude is missing.
+    Incomplete,
 }
 
 fn main() -> ExitCode {
@@ -75,10 +85,13 @@ fn main() -> ExitCode {
         Command::Quote(command) => quote::run(command),
         Command::Log(command) => log::run(command),
         Command::Predict(args) => predict::run(&args),
+        Command::Verify(args) => verify::run_verify(&args),
+        Command::Baseline(command) => verify::run_baseline(command),
     };
     match result {
         Ok(Outcome::Pass) => ExitCode::from(0),
         Ok(Outcome::Fail) => ExitCode::from(1),
+        Ok(Outcome::Incomplete) => ExitCode::from(3),
         Err(error) => {
             eprintln!("trusted-launch: {error}");
             ExitCode::from(2)

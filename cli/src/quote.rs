@@ -5,18 +5,17 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Value, json};
-use trusted_launch::digest::{Digest, HashAlgorithm};
 use trusted_launch::eventlog::parse::{EventLog, ParseOptions};
 use trusted_launch::eventlog::replay::replay;
 use trusted_launch::tpm::attest::{Attest, Attested};
-use trusted_launch::tpm::attestation_key::{AttestationKey, Hierarchy};
+use trusted_launch::tpm::attestation_key::Hierarchy;
 use trusted_launch::tpm::pcr_values::PcrValues;
 use trusted_launch::tpm::quote::{
     PcrComparison, PcrOutcome, QuoteOptions, QuoteRefusal, QuoteVerdict, verify_quote_with_options,
 };
-use trusted_launch::tpm::selection::{PcrSelection, PcrSelectionList};
 
 use crate::sources::read_file;
+use crate::tpm_files::{load_key, load_pcrs, parse_hex, parse_selection, strip_tpm2b};
 use crate::{InputError, Outcome};
 
 #[derive(Subcommand)]
@@ -172,113 +171,6 @@ fn print_comparisons(comparisons: &[PcrComparison]) {
         };
         println!("  {} PCR {}: {text}", comparison.bank, comparison.index);
     }
-}
-
-/// Reads the key as a TPM public area, else a PEM or DER SubjectPublicKeyInfo.
-fn load_key(path: &Path) -> Result<AttestationKey, InputError> {
-    let bytes = read_file(path)?;
-    let tpm_error = match AttestationKey::from_tpm_public(&bytes) {
-        Ok(key) => return Ok(key),
-        Err(error) => error,
-    };
-    if let Ok(text) = std::str::from_utf8(&bytes)
-        && text.contains("-----BEGIN")
-    {
-        return AttestationKey::from_spki_pem(text).map_err(|error| InputError(format!("{}: {error}", path.display())));
-    }
-    AttestationKey::from_spki_der(&bytes).map_err(|spki_error| {
-        InputError(format!(
-            "{}: neither a TPM public area ({tpm_error}) nor a SubjectPublicKeyInfo ({spki_error})",
-            path.display()
-        ))
-    })
-}
-
-/// Removes the size of a TPM2B_ATTEST: a TPMS_ATTEST starts with 0xff544347, never with its own
-/// length.
-fn strip_tpm2b(bytes: Vec<u8>) -> Vec<u8> {
-    let size = bytes.first_chunk::<2>().map(|size| usize::from(u16::from_be_bytes(*size)));
-    if size == Some(bytes.len().saturating_sub(2)) { bytes.get(2..).unwrap_or_default().to_vec() } else { bytes }
-}
-
-/// Reads PCR values: JSON, the default tpm2-tools format, or concatenated values in the order of
-/// `requested`. Returns the selection to require and the values.
-fn load_pcrs(path: &Path, requested: Option<&PcrSelectionList>) -> Result<(PcrSelectionList, PcrValues), InputError> {
-    let bytes = read_file(path)?;
-    let invalid = |message: String| InputError(format!("{}: {message}", path.display()));
-
-    if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'{') {
-        let (file_selection, values) = pcrs_from_json(&bytes).map_err(invalid)?;
-        let selection = match requested {
-            Some(selection) => selection.clone(),
-            None if file_selection.selections().len() <= 1 => file_selection,
-            None => return Err(invalid("JSON with several banks does not fix their order: give --selection".into())),
-        };
-        return Ok((selection, values));
-    }
-
-    if let Ok((file_selection, values)) = PcrValues::from_tpm2_tools_serialized(&bytes) {
-        return Ok((requested.cloned().unwrap_or(file_selection), values));
-    }
-    let selection = requested.ok_or_else(|| {
-        invalid("not a tpm2_quote -o file in the default format; for -F values give --selection".into())
-    })?;
-    let values = PcrValues::from_concatenated(selection, &bytes).map_err(|error| invalid(error.to_string()))?;
-    Ok((selection.clone(), values))
-}
-
-/// Reads `{"banks": {"sha256": {"0": "<hex>", ...}}}`.
-fn pcrs_from_json(bytes: &[u8]) -> Result<(PcrSelectionList, PcrValues), String> {
-    let document: Value = serde_json::from_slice(bytes).map_err(|error| format!("invalid JSON: {error}"))?;
-    let banks = document.get("banks").and_then(Value::as_object).ok_or("missing object \"banks\"")?;
-
-    let mut selection = PcrSelectionList::new();
-    let mut values = PcrValues::new();
-    for (name, pcrs) in banks {
-        let bank = hash_by_name(name).ok_or_else(|| format!("unknown bank {name:?}"))?;
-        let pcrs = pcrs.as_object().ok_or_else(|| format!("bank {name:?} is not an object"))?;
-        let mut indices = Vec::new();
-        for (index, value) in pcrs {
-            let index: u32 = index.parse().map_err(|_| format!("{name}: invalid PCR index {index:?}"))?;
-            let text = value.as_str().ok_or_else(|| format!("{name}:{index} is not a string"))?;
-            let digest = parse_hex(text.trim_start_matches("0x"))
-                .and_then(|bytes| Digest::new(bank, &bytes))
-                .ok_or_else(|| format!("{name}:{index}: not a {}-byte hex value", bank.output_size()))?;
-            values.insert(index, digest);
-            indices.push(index);
-        }
-        let entry = PcrSelection::new(bank, indices).ok_or_else(|| format!("{name}: PCR index above 31"))?;
-        selection.push(entry).map_err(|error| error.to_string())?;
-    }
-    Ok((selection, values))
-}
-
-/// Parses a tpm2-tools PCR list such as `sha256:0,1,2+sha1:3`.
-fn parse_selection(text: &str) -> Result<PcrSelectionList, InputError> {
-    let invalid = || InputError(format!("--selection: invalid PCR list {text:?} (expected e.g. sha256:0,1,2+sha1:3)"));
-    let mut list = PcrSelectionList::new();
-    for bank in text.split('+') {
-        let (name, pcrs) = bank.split_once(':').ok_or_else(invalid)?;
-        let algorithm = hash_by_name(name).ok_or_else(invalid)?;
-        let indices = pcrs.split(',').map(|pcr| pcr.trim().parse::<u32>()).collect::<Result<Vec<_>, _>>();
-        let entry = PcrSelection::new(algorithm, indices.map_err(|_| invalid())?).ok_or_else(invalid)?;
-        list.push(entry).map_err(|_| invalid())?;
-    }
-    Ok(list)
-}
-
-fn hash_by_name(name: &str) -> Option<HashAlgorithm> {
-    HashAlgorithm::ALL.into_iter().find(|algorithm| algorithm.name() == name)
-}
-
-fn parse_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|start| u8::from_str_radix(text.get(start..start.checked_add(2)?)?, 16).ok())
-        .collect()
 }
 
 fn hex(bytes: &[u8]) -> String {

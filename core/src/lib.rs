@@ -29,6 +29,7 @@ pub mod crypto;
 pub mod digest;
 pub mod error;
 pub mod eventlog;
+pub mod json;
 pub mod pe;
 pub mod reader;
 pub mod tpm;

@@ -18,12 +18,14 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use trusted_launch::{Error, ErrorKind};
 
+mod boot;
 mod eventlog;
 mod predict;
 mod quote;
 mod secureboot;
 mod vars;
 
+pub use boot::*;
 pub use eventlog::*;
 pub use predict::*;
 pub use quote::*;

@@ -48,7 +48,7 @@ pub enum tl_obfuscation {
 
 /// An attestation key.
 pub struct tl_attestation_key {
-    key: AttestationKey,
+    pub(crate) key: AttestationKey,
 }
 
 /// A PCR selection: banks in order, each with a set of PCRs.
@@ -58,7 +58,7 @@ pub struct tl_pcr_selection {
 
 /// PCR values by bank and index.
 pub struct tl_pcr_values {
-    values: PcrValues,
+    pub(crate) values: PcrValues,
 }
 
 /// The verdict on one quote.

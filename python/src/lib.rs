@@ -16,6 +16,7 @@ use pyo3::types::PyBytes;
 
 use trusted_launch::digest::HashAlgorithm;
 
+mod boot;
 mod eventlog;
 mod predict;
 mod quote;
@@ -71,6 +72,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     quote::register(module)?;
     eventlog::register(module)?;
     predict::register(module)?;
+    boot::register(module)?;
     module.add_function(wrap_pyfunction!(sha256, module)?)?;
     Ok(())
 }

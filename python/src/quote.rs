@@ -23,8 +23,8 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
 /// SubjectPublicKeyInfo in DER or PEM. A SubjectPublicKeyInfo does not show that the key is
 /// restricted, so its quotes are refused unless `danger_accept_unrestricted_key` is set.
 #[pyclass(frozen, module = "trusted_launch")]
-struct AttestationKey {
-    key: CoreKey,
+pub(crate) struct AttestationKey {
+    pub(crate) key: CoreKey,
 }
 
 #[pymethods]
@@ -112,7 +112,7 @@ fn selection_from(object: &Bound<'_, PyAny>) -> PyResult<PcrSelectionList> {
 }
 
 /// Reads `{"sha256": {0: bytes, ...}, ...}`.
-fn values_from(object: &Bound<'_, PyDict>) -> PyResult<PcrValues> {
+pub(crate) fn values_from(object: &Bound<'_, PyDict>) -> PyResult<PcrValues> {
     let mut values = PcrValues::new();
     for (bank, pcrs) in object.iter() {
         let bank = hash_by_name(&bank.extract::<String>()?)?;

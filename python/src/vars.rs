@@ -26,13 +26,13 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-enum Store {
+pub(crate) enum Store {
     Edk2(NvStore),
     Efivarfs(EfivarfsStore),
 }
 
 impl Store {
-    fn store(&self) -> &dyn CoreStore {
+    pub(crate) fn store(&self) -> &dyn CoreStore {
         match self {
             Self::Edk2(store) => store,
             Self::Efivarfs(store) => store,
@@ -64,7 +64,7 @@ impl VariableStore {
         self.with_store(|store| body(store.store()))
     }
 
-    fn with_store<R>(&self, body: impl FnOnce(&mut Store) -> R) -> PyResult<R> {
+    pub(crate) fn with_store<R>(&self, body: impl FnOnce(&mut Store) -> R) -> PyResult<R> {
         let mut guard = self.store.lock().map_err(|_| PyValueError::new_err("the store lock is poisoned"))?;
         Ok(body(&mut guard))
     }

@@ -2,6 +2,8 @@
 
 from trusted_launch._native import (
     AttestationKey,
+    Baseline,
+    BootReport,
     Error,
     Event,
     EventLog,
@@ -15,11 +17,14 @@ from trusted_launch._native import (
     VariableStore,
     predict,
     sha256,
+    verify_boot,
     verify_quote,
 )
 
 __all__ = [
     "AttestationKey",
+    "Baseline",
+    "BootReport",
     "Error",
     "Event",
     "EventLog",
@@ -33,5 +38,6 @@ __all__ = [
     "VariableStore",
     "predict",
     "sha256",
+    "verify_boot",
     "verify_quote",
 ]

@@ -274,3 +274,46 @@ def predict(
     failed_boot_options: int = 1,
 ) -> Prediction:
     """Predict OVMF booting shim, GRUB and a kernel with `store` as it is before the boot."""
+
+
+class Baseline:
+    """A trusted baseline: the events and PCR values of a known-good boot (JSON schema version 1)."""
+
+    @staticmethod
+    def capture(log: Buffer, store: Optional[VariableStore] = None) -> Baseline: ...
+    @staticmethod
+    def from_json(data: Buffer) -> Baseline:
+        """Raises ParseError with the byte offset of the value it rejects."""
+    def merged(self, other: Baseline) -> Baseline:
+        """A baseline that also accepts every value of `other` (the same chain, some components changed)."""
+    def to_json(self) -> str: ...
+    def __len__(self) -> int: ...
+
+class BootReport:
+    """The judgement of one boot; truthy only when the verdict is "trusted"."""
+
+    @property
+    def verdict(self) -> str:
+        """"trusted", "untrusted" or "incomplete"."""
+    @property
+    def alert_kinds(self) -> list[str]: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]:
+        """verdict, quote, event_log, secure_boot, deviations, alerts, images, command_lines, pcrs."""
+    def __bool__(self) -> bool: ...
+
+def verify_boot(
+    log: Optional[Buffer] = None,
+    *,
+    attest: Optional[Buffer] = None,
+    signature: Optional[Buffer] = None,
+    key: Optional[AttestationKey] = None,
+    nonce: Optional[Buffer] = None,
+    quote_pcr_values: Optional[Mapping[str, Mapping[int, bytes]]] = None,
+    pcr_values: Optional[Mapping[str, Mapping[int, bytes]]] = None,
+    store: Optional[VariableStore] = None,
+    images: Sequence[tuple[str, bytes]] = (),
+    baseline: Optional[Baseline] = None,
+    require_secure_boot: bool = False,
+) -> BootReport:
+    """Judge a boot; raises ParseError only for input that cannot be read."""
