@@ -48,27 +48,51 @@ pub(crate) fn load_pcrs(
     let bytes = read_file(path)?;
     let invalid = |message: String| InputError(format!("{}: {message}", path.display()));
 
-    if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'{') {
-        let (file_selection, values) = pcrs_from_json(&bytes).map_err(invalid)?;
+    if let Some((format, file_selection, values)) = self_describing_pcrs(&bytes).map_err(invalid)? {
         let selection = match requested {
             Some(selection) => selection.clone(),
-            None if file_selection.selections().len() <= 1 => file_selection,
+            None if format != PcrFileFormat::Json || file_selection.selections().len() <= 1 => file_selection,
             None => return Err(invalid("JSON with several banks does not fix their order: give --selection".into())),
         };
         return Ok((selection, values));
-    }
-
-    if let Some((file_selection, values)) = pcrs_from_pcrread_yaml(&bytes).map_err(invalid)? {
-        return Ok((requested.cloned().unwrap_or(file_selection), values));
-    }
-    if let Ok((file_selection, values)) = PcrValues::from_tpm2_tools_serialized(&bytes) {
-        return Ok((requested.cloned().unwrap_or(file_selection), values));
     }
     let selection = requested.ok_or_else(|| {
         invalid("not a tpm2_quote -o file in the default format; for -F values give --selection".into())
     })?;
     let values = PcrValues::from_concatenated(selection, &bytes).map_err(|error| invalid(error.to_string()))?;
     Ok((selection.clone(), values))
+}
+
+/// Reads PCR values where no selection is needed (the quote being checked carries its own):
+/// JSON, `tpm2_pcrread` YAML or the default `tpm2_quote -o` format.
+pub(crate) fn load_pcr_values(path: &Path) -> Result<PcrValues, InputError> {
+    let bytes = read_file(path)?;
+    let invalid = |message: String| InputError(format!("{}: {message}", path.display()));
+    match self_describing_pcrs(&bytes).map_err(invalid)? {
+        Some((_, _, values)) => Ok(values),
+        None => Err(invalid("not JSON, tpm2_pcrread YAML or a tpm2_quote -o file in the default format".into())),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PcrFileFormat {
+    Json,
+    PcrreadYaml,
+    QuoteOutput,
+}
+
+/// Parses the PCR file formats that name their banks and PCRs; `None` for anything else.
+fn self_describing_pcrs(bytes: &[u8]) -> Result<Option<(PcrFileFormat, PcrSelectionList, PcrValues)>, String> {
+    if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'{') {
+        let (selection, values) = pcrs_from_json(bytes)?;
+        return Ok(Some((PcrFileFormat::Json, selection, values)));
+    }
+    if let Some((selection, values)) = pcrs_from_pcrread_yaml(bytes)? {
+        return Ok(Some((PcrFileFormat::PcrreadYaml, selection, values)));
+    }
+    Ok(PcrValues::from_tpm2_tools_serialized(bytes)
+        .ok()
+        .map(|(selection, values)| (PcrFileFormat::QuoteOutput, selection, values)))
 }
 
 /// Reads `{"banks": {"sha256": {"0": "<hex>", ...}}}`.

@@ -17,7 +17,7 @@ use trusted_launch::eventlog::{EventLog, ParseOptions};
 use trusted_launch::tpm::pcr_values::PcrValues;
 
 use crate::sources::read_file;
-use crate::tpm_files::{load_key, load_pcrs, parse_hex, strip_tpm2b};
+use crate::tpm_files::{load_key, load_pcr_values, parse_hex, strip_tpm2b};
 use crate::vars::load_store;
 use crate::{InputError, Outcome};
 
@@ -118,7 +118,7 @@ pub(crate) fn run_verify(args: &VerifyArgs) -> Result<Outcome, InputError> {
     };
 
     let pcr_values: Option<PcrValues> = match &args.pcrs {
-        Some(path) => Some(load_pcrs(path, None)?.1),
+        Some(path) => Some(load_pcr_values(path)?),
         None => None,
     };
     let quote_files = match (&args.quote, &args.signature, &args.ak, &args.nonce) {

@@ -126,7 +126,7 @@ fn kernel_checksum_change_exits_untrusted() {
         .iter()
         .map(|alert| (alert["kind"].as_str().unwrap(), alert["severity"].as_str().unwrap()))
         .collect();
-    assert_eq!(alerts, [("BootLogDeviatesFromBaseline", "medium")]);
+    assert_eq!(alerts, [("boot_log_deviates_from_baseline", "medium")]);
     std::fs::remove_file(baseline).unwrap();
 }
 

@@ -413,7 +413,7 @@ mod tests {
         assert_eq!(unsafe { tl_boot_report_verdict(report) }, tl_boot_verdict::Incomplete);
         // SAFETY: the JSON pointer is valid until the report is freed.
         let json = unsafe { std::ffi::CStr::from_ptr(tl_boot_report_json(report)) }.to_str().unwrap().to_owned();
-        assert!(json.contains("\"VtpmOrQuoteMissing\""));
+        assert!(json.contains("\"vtpm_or_quote_missing\""));
         // SAFETY: each handle is released once.
         unsafe {
             tl_boot_report_free(report);

@@ -57,7 +57,7 @@ def test_kernel_checksum_change_deviates_in_pcr9():
     assert [(d["pcr"], d["component"]) for d in deviations] == [(9, "kernel")]
     changed = json.loads((scenario("kernel-checksum-changed") / "outcome.json").read_text())["images"]["kernel"]
     assert deviations[0]["found"] == f"sha256:{changed}"
-    assert report.alert_kinds == ["BootLogDeviatesFromBaseline"]
+    assert report.alert_kinds == ["boot_log_deviates_from_baseline"]
 
 
 def test_baseline_json_round_trip_and_errors():
@@ -72,4 +72,4 @@ def test_baseline_json_round_trip_and_errors():
 def test_nothing_is_incomplete():
     report = trusted_launch.verify_boot()
     assert report.verdict == "incomplete"
-    assert "VtpmOrQuoteMissing" in report.alert_kinds
+    assert "vtpm_or_quote_missing" in report.alert_kinds

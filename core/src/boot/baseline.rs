@@ -735,7 +735,7 @@ mod tests {
         let removed = baseline.events.remove(1);
         let deviations = baseline.compare_log(&log, &classify_events(&log), &[8]);
         assert_eq!(deviations[0].kind, DeviationKind::ExtraEvent);
-        assert_eq!(deviations[0].component, Component::BootLoader);
+        assert_eq!(deviations[0].component, Component::CommandLine);
 
         baseline.events.insert(1, removed.clone());
         baseline.events.insert(2, removed);

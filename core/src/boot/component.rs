@@ -15,8 +15,9 @@
 //!   [`Component::Other`];
 //! - 7: `EV_EFI_VARIABLE_AUTHORITY` → [`Component::Authority`], anything else →
 //!   [`Component::SecureBootConfiguration`];
-//! - 8: GRUB `kernel_cmdline` → [`Component::CommandLine`], GRUB commands →
-//!   [`Component::BootLoader`] (they are its configuration);
+//! - 8: GRUB `kernel_cmdline` and `linux` commands (which carry the command line) →
+//!   [`Component::CommandLine`], other GRUB commands → [`Component::BootLoader`] (they are its
+//!   configuration);
 //! - 9: GRUB's file measurements: the file of the last `linux` command →
 //!   [`Component::Kernel`], the files of the last `initrd` command → [`Component::Initrd`],
 //!   others (`grub.cfg`, modules, fonts) → [`Component::BootLoader`];
@@ -168,7 +169,9 @@ impl State {
             Ok(EventData::Ipl(Ipl::KernelCommandLine(_))) => Component::CommandLine,
             Ok(EventData::Ipl(Ipl::GrubCommand(command))) => {
                 self.note_command(command);
-                Component::BootLoader
+                // GRUB's `linux` command names the kernel and carries its command line, which
+                // is what changes when this event differs.
+                if is_linux_command(command) { Component::CommandLine } else { Component::BootLoader }
             }
             _ => Component::Other,
         }
@@ -216,6 +219,10 @@ fn same_file(path: &str, named: &str) -> bool {
 fn is_kernel_file_name(path: &str) -> bool {
     let name = path.rsplit(['\\', '/']).next().unwrap_or(path).to_ascii_lowercase();
     name.starts_with("vmlinu") || name.starts_with("bzimage") || name.starts_with("linux")
+}
+
+fn is_linux_command(command: &str) -> bool {
+    matches!(command.split_ascii_whitespace().next(), Some("linux" | "linuxefi" | "linux16"))
 }
 
 #[cfg(test)]

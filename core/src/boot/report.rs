@@ -103,20 +103,20 @@ impl AlertKind {
         }
     }
 
-    /// Stable PascalCase name used in JSON: `"SecureBootDisabled"`, ….
+    /// Stable snake_case code used in JSON: `"secure_boot_disabled"`, ….
     pub const fn code(self) -> &'static str {
         match self {
-            Self::SecureBootDisabled => "SecureBootDisabled",
-            Self::VtpmOrQuoteMissing => "VtpmOrQuoteMissing",
-            Self::BootLogDeviatesFromBaseline => "BootLogDeviatesFromBaseline",
-            Self::QuoteNotFromThisVtpm => "QuoteNotFromThisVtpm",
-            Self::UntrustedKernelModule => "UntrustedKernelModule",
-            Self::ReplayMismatch => "ReplayMismatch",
-            Self::ImageRefusedByPolicy => "ImageRefusedByPolicy",
-            Self::ImageRevokedByMeasuredDbx => "ImageRevokedByMeasuredDbx",
-            Self::EventLogMissing => "EventLogMissing",
-            Self::EventLogInvalid => "EventLogInvalid",
-            Self::PcrNotQuoted => "PcrNotQuoted",
+            Self::SecureBootDisabled => "secure_boot_disabled",
+            Self::VtpmOrQuoteMissing => "vtpm_or_quote_missing",
+            Self::BootLogDeviatesFromBaseline => "boot_log_deviates_from_baseline",
+            Self::QuoteNotFromThisVtpm => "quote_not_from_this_vtpm",
+            Self::UntrustedKernelModule => "untrusted_kernel_module",
+            Self::ReplayMismatch => "replay_mismatch",
+            Self::ImageRefusedByPolicy => "image_refused_by_policy",
+            Self::ImageRevokedByMeasuredDbx => "image_revoked_by_measured_dbx",
+            Self::EventLogMissing => "event_log_missing",
+            Self::EventLogInvalid => "event_log_invalid",
+            Self::PcrNotQuoted => "pcr_not_quoted",
         }
     }
 }
@@ -157,6 +157,9 @@ pub enum DeviationKind {
     RevokedByMeasuredDbx,
     /// A boot image given as evidence is refused by the Secure Boot policy.
     RefusedByPolicy,
+    /// The log does not replay to the quoted (or trusted) value of the PCR: the log was changed,
+    /// or events are missing from it.
+    ReplayDiffers,
 }
 
 impl DeviationKind {
@@ -170,6 +173,7 @@ impl DeviationKind {
             Self::PcrValueDiffers => "pcr_value_differs",
             Self::RevokedByMeasuredDbx => "revoked_by_measured_dbx",
             Self::RefusedByPolicy => "refused_by_policy",
+            Self::ReplayDiffers => "replay_differs",
         }
     }
 }

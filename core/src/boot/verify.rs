@@ -315,34 +315,54 @@ fn replayed_selection(replayed: &Replay, selection: &PcrSelectionList) -> PcrVal
     values
 }
 
-/// Raises [`AlertKind::ReplayMismatch`] for each counted PCR the log does not replay to. A PCR
-/// the log never extends passes only when its value is the reset value.
+/// Raises [`AlertKind::ReplayMismatch`], with a [`DeviationKind::ReplayDiffers`] deviation, for
+/// each counted PCR the log does not replay to. A PCR the log never extends passes only when its
+/// value is the reset value.
 fn check_replay(report: &ReplayReport, values: &PcrValues, policy: &BootPolicy, state: &mut State) {
     let mut failed: Vec<u32> = Vec::new();
     for entry in report.entries() {
         if !policy.counts(entry.pcr) || failed.contains(&entry.pcr) {
             continue;
         }
-        let message = match entry.result {
+        let (message, expected, found) = match entry.result {
             PcrResult::Matches => continue,
-            PcrResult::Differs { replayed, expected } => format!(
-                "PCR {} ({}): the log replays to {replayed}, the quoted value is {expected}",
-                entry.pcr, entry.algorithm
+            PcrResult::Differs { replayed, expected } => (
+                format!(
+                    "PCR {} ({}): the log replays to {replayed}, the quoted value is {expected}",
+                    entry.pcr, entry.algorithm
+                ),
+                format!("{}:{expected}", entry.algorithm),
+                format!("{}:{replayed}", entry.algorithm),
             ),
-            PcrResult::MissingDigest { event_index } => {
-                format!("PCR {} ({}): event {event_index} has no digest of this bank", entry.pcr, entry.algorithm)
-            }
+            PcrResult::MissingDigest { event_index } => (
+                format!("PCR {} ({}): event {event_index} has no digest of this bank", entry.pcr, entry.algorithm),
+                format!("a {} digest in every event", entry.algorithm),
+                format!("event {event_index} without one"),
+            ),
             PcrResult::NotInLog => {
                 if is_reset_value(entry, values) {
                     continue;
                 }
-                format!(
-                    "PCR {} ({}): the log never extends it, but its value is not the reset value",
-                    entry.pcr, entry.algorithm
+                (
+                    format!(
+                        "PCR {} ({}): the log never extends it, but its value is not the reset value",
+                        entry.pcr, entry.algorithm
+                    ),
+                    String::from("events in the log"),
+                    String::from("none"),
                 )
             }
         };
         failed.push(entry.pcr);
+        state.deviations.push(Deviation {
+            pcr: entry.pcr,
+            event: None,
+            component: Component::of_pcr(entry.pcr),
+            kind: DeviationKind::ReplayDiffers,
+            expected: alloc::vec![expected],
+            found,
+            description: message.clone(),
+        });
         state.alert(AlertKind::ReplayMismatch, message);
     }
 }
