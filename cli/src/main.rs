@@ -77,7 +77,26 @@ pub(crate) enum Outcome {
     Incomplete,
 }
 
+/// Restores the default action of SIGPIPE, so that `trusted-launch … | head` ends quietly when
+/// `head` closes the pipe, as other command-line tools do. Rust programs start with SIGPIPE
+/// ignored, which turns the closed pipe into a write error and `println!` into a panic.
+#[cfg(unix)]
+#[allow(unsafe_code, reason = "setting a signal disposition is a C library call")]
+fn restore_default_sigpipe() {
+    unsafe extern "C" {
+        fn signal(signum: i32, handler: usize) -> usize;
+    }
+    const SIGPIPE: i32 = 13;
+    const SIG_DFL: usize = 0;
+    // SAFETY: `signal` with SIG_DFL installs no handler code; it is called before any thread starts.
+    unsafe {
+        signal(SIGPIPE, SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    restore_default_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Image(command) => image::run(command),
