@@ -2,8 +2,6 @@
 //! Corporation KEK CA 2011) to Debian's OVMF variable store with Microsoft keys: parse the store,
 //! verify and append the update, and write the store back.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark setup")]
-
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};

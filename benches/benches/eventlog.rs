@@ -4,13 +4,6 @@
 //! (`$TRUSTED_LAUNCH_CORPUS/eventlog`), next to the bare cost of its extends: the same digests
 //! extended into `PcrBanks` directly, with no parsing. The difference is the parser's overhead.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "benchmark code: a failed expectation panics"
-)]
-
 use std::hint::black_box;
 use std::path::PathBuf;
 

@@ -8,15 +8,6 @@
 //! Each group has `verify_quote` (parsing, every check, the pcrDigest over the PCR values) and
 //! `signature_only` (the RSA or ECDSA verification alone, through `crypto::verify_prehashed`).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    reason = "benchmark setup: a failure is a broken benchmark"
-)]
-
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};

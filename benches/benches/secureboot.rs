@@ -7,16 +7,6 @@
 //! - `dbx_lookup/<entries>`: one image-digest lookup in a dbx of 443 and of 10 000 entries,
 //!   which should cost about the same.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::cast_possible_truncation,
-    reason = "test code: a failed expectation panics, and the inputs are small"
-)]
-
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -6,11 +6,6 @@
 //! cannot be used (the message names the file, the structure and the byte offset), and 3 when
 //! `verify` lacks the evidence to conclude.
 
-#![allow(
-    clippy::indexing_slicing,
-    reason = "the CLI indexes serde_json values only, which return Null for a missing key instead of panicking"
-)]
-
 mod image;
 mod log;
 mod pcrs_file;

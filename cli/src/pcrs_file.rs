@@ -138,8 +138,6 @@ fn parse_json(text: &str) -> Result<PcrValues, String> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, reason = "test code")]
-
     use super::*;
 
     // Output of `tpm2_pcrread sha1:0,7+sha256:0` (tpm2-tools 5.x layout), values from a swtpm

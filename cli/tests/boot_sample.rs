@@ -3,8 +3,6 @@
 //! verdict, component, PCR and alerts its `manifest.json` entry expects. The generator built each
 //! mutation and checked it with tpm2_checkquote and tpm2_eventlog (`check_bootsample.sh`).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "test code")]
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

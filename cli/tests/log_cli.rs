@@ -2,15 +2,6 @@
 //! from the corpus `expected_pcrs.json` (values the upstream projects' tests assert), and the
 //! claims from the rows of the corpus `PROVENANCE.md` named beside each check.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    reason = "test code: a failed expectation panics, and the inputs are small"
-)]
-
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

@@ -4,8 +4,6 @@
 //! `tpm2_checkquote` 5.4 accepts the first pair and refuses the second with "PCR9 mismatch"
 //! (the boot lab records both), so the expected results come from it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "test code")]
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

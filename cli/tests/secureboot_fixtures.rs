@@ -6,16 +6,6 @@
 //! implementation and computes digests independently of this crate. Its README records which
 //! reference tools (osslsigncode, sbverify, efitools, openssl) confirmed which cases.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::cast_possible_truncation,
-    reason = "test code: a failed expectation panics, and the inputs are small"
-)]
-
 use std::path::PathBuf;
 use std::process::Command;
 

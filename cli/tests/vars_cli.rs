@@ -2,15 +2,6 @@
 //! outputs of virt-firmware 26.10 (`virt-fw-vars`) and uefivars 1.2 recorded in the corpus
 //! (PROVENANCE.md, "ovmf_debian/derived"), and with a live `virt-fw-vars` run on the stores this
 //! tool writes.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    reason = "test code, where a panic is a test failure"
-)]
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,15 +2,6 @@
 //! `tools/bootlab/bootlab.py` recorded in `.cache/bootlab`. Expected verdicts and values come
 //! from the lab: `outcome.json` (what booted, the files' SHA-256, `pesign -h` digests) and the
 //! lab README's table of PCRs that differ from the good boot.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    reason = "test code, where a panic is a test failure"
-)]
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

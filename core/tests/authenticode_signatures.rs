@@ -1,16 +1,6 @@
 //! Authenticode signature parsing, signer checks and UEFI chain building against the corpus
 //! images. Expected values come from the corpus PROVENANCE.md rows named beside each test.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    clippy::cast_possible_truncation,
-    reason = "test code: a panic is a test failure"
-)]
-
 mod common;
 
 use common::{corpus_file, hex};

@@ -1,15 +1,6 @@
 //! Published authenticated variable updates from the uefi corpus, checked against the verdicts
 //! and entry counts that the corpus PROVENANCE.md records (measured there with `openssl cms
 //! -verify` under EDK2's flags).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    reason = "test code, where a panic is a test failure"
-)]
-
 mod common;
 
 use common::corpus_file;

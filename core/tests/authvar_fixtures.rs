@@ -1,15 +1,6 @@
 //! Authenticated variable updates signed with the project's test keys, one file per rule, from
 //! `tests/fixtures/authvar` (written by `tools/fixtures/authvar.py`). Each expected verdict and
 //! reason is the one that generator's `manifest.json` records for the file.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    reason = "test code, where a panic is a test failure"
-)]
-
 mod common;
 
 use common::repo_root;

@@ -1,14 +1,5 @@
 //! Arbitrary bytes fed to the authenticated-variable and variable-store parsers and to
 //! `apply_update`: none of them may panic.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    reason = "test code, where a panic is a test failure"
-)]
-
 mod common;
 
 use proptest::prelude::*;

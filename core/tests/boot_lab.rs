@@ -10,16 +10,6 @@
 //! firmware refused leave no images behind, so their mutated images are rebuilt here from
 //! `.cache/debian` with the lab's mutations.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::cast_possible_truncation,
-    reason = "test code: a failed expectation panics, and the inputs are small"
-)]
-
 mod common;
 
 use std::path::PathBuf;

@@ -6,16 +6,6 @@
 //! digests (osslsigncode cannot read shim's two-entry table, so shim is checked with pesign
 //! only), and OVMF boots this shim with Microsoft Corporation UEFI CA 2011 in db.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::cast_possible_truncation,
-    reason = "test code: a failed expectation panics, and the inputs are small"
-)]
-
 mod common;
 
 use std::path::PathBuf;

@@ -1,14 +1,5 @@
 //! Secure Boot state, loaded images, command lines and Windows claims of the corpus logs,
 //! checked against the verdicts in the event-log corpus PROVENANCE.md and expected_pcrs.json.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects,
-    reason = "test code"
-)]
-
 mod common;
 
 use common::json::Json;

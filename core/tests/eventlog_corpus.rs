@@ -1,13 +1,4 @@
 //! Replays every corpus log that `expected_pcrs.json` lists and compares with the values there.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects,
-    reason = "test code"
-)]
-
 mod common;
 
 use common::json::Json;

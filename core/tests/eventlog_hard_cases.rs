@@ -1,15 +1,6 @@
 //! Hard cases of event-log parsing and replay: padding, garbage, truncation, oversized fields,
 //! empty logs, startup localities, H-CRTM, SHA-1 logs, missing banks, duplicated separators,
 //! PCR index 0xFFFFFFFF, a malformed Spec ID event and relabelled event types.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects,
-    reason = "test code"
-)]
-
 mod common;
 
 use trusted_launch::ErrorKind;

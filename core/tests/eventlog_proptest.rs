@@ -1,14 +1,5 @@
 //! Property tests. The writer's logs parse back and replay to the writer's banks. Parsing,
 //! replay, decoding and claims never panic on arbitrary bytes or on mutated corpus logs.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects,
-    reason = "test code"
-)]
-
 mod common;
 
 use proptest::prelude::*;

@@ -1,14 +1,5 @@
 //! Differential tests against independent implementations: swtpm (PCR extends read back with
 //! tpm2-tools) for the writer and replay, and `tpm2_eventlog`'s replay of the corpus logs.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects,
-    reason = "test code"
-)]
-
 mod common;
 
 use std::process::Command;

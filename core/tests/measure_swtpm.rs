@@ -2,15 +2,6 @@
 //! (`tpm2_pcrevent` over hand-built event bytes, `tpm2_pcrextend` with published Authenticode
 //! digests) and measured with the Measurer. The PCRs must agree in every bank, and the
 //! Measurer's log must replay to its own banks.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects,
-    reason = "test code"
-)]
-
 mod common;
 
 use common::swtpm::{Swtpm, parse_pcr_listing};

@@ -2,15 +2,6 @@
 //! values in the corpus `authenticode/PROVENANCE.md` (named per row below) and, where noted,
 //! `osslsigncode verify` 2.x output ("Calculated message digest").
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::cast_possible_truncation,
-    reason = "test code: a failed expectation panics, and the fixtures are small"
-)]
 mod common;
 
 use common::{corpus_file, hex};

@@ -2,15 +2,6 @@
 //! and kernel under OVMF 2022.11 with a swtpm vTPM. It kept the store from before the boot, the
 //! event log the guest read, and swtpm's PCRs after the boot (`tpm2_pcrread`, `pcrread.yaml`).
 //! Every expected value here is read from those files.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects,
-    reason = "test code"
-)]
-
 mod common;
 
 use std::path::PathBuf;

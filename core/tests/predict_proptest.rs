@@ -1,13 +1,4 @@
 //! Robustness: prediction and measurement never panic on arbitrary stores and images.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    clippy::arithmetic_side_effects,
-    reason = "test code"
-)]
-
 use proptest::prelude::*;
 use trusted_launch::boot::measure::Measurer;
 use trusted_launch::boot::predict::{BootChain, PredictOptions, predict};

@@ -1,16 +1,6 @@
 //! Real quotes from the event-log corpus: a GCE Windows Shielded VM (go-attestation JSON), two
 //! GCE Container-Optimized OS attestations (go-tpm-tools protobuf) and a TPM 1.2 machine
 //! (go-eventlog legacy JSON). Expected values come from the corpus PROVENANCE.md rows.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    clippy::cast_possible_truncation,
-    reason = "test code, where a panic is a test failure"
-)]
-
 mod common;
 
 use trusted_launch::eventlog::parse::{EventLog, ParseOptions};

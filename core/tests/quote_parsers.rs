@@ -1,14 +1,5 @@
 //! Property tests: no TPM structure parser and no quote verification panics on arbitrary or
 //! mutated bytes, and PCR selections survive a build → parse round trip.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    reason = "test code, where a panic is a test failure"
-)]
-
 mod common;
 
 use proptest::prelude::*;

@@ -4,16 +4,6 @@
 //! SHA-384 signing), genuine quotes over one to three banks and a set of forgeries are checked.
 //! Our verdict equals `tpm2_checkquote`'s except where the comment at the assertion explains why
 //! `tpm2_checkquote` 5.4 is wrong.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    clippy::cast_possible_truncation,
-    reason = "test code, where a panic is a test failure"
-)]
-
 mod common;
 
 use common::swtpm::Swtpm;

@@ -1,14 +1,5 @@
 //! SBAT parsing and revocation against shim's published data: its own `.sbat` CSV, the canonical
 //! `SbatLevel` payloads, and an `SbatLevel` variable read from a real machine.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    reason = "test code, where a panic is a test failure"
-)]
-
 mod common;
 
 use common::corpus_file;

@@ -1,16 +1,6 @@
 //! Secure Boot verdicts on the real signed images of the authenticode corpus, each test naming
 //! the `authenticode/PROVENANCE.md` row whose verdict it reproduces.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::cast_possible_truncation,
-    reason = "test code: a failed expectation panics, and the inputs are small"
-)]
-
 mod common;
 
 use common::{corpus_file, hex};

@@ -1,15 +1,6 @@
 //! Signature lists and signature databases read from real variables: shim's efivarfs dumps and
 //! Microsoft's published dbx updates. Expected values come from the corpus PROVENANCE.md rows
 //! named beside each test and from Microsoft's `dbx_info_msft_latest.json`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    reason = "test code, where a panic is a test failure"
-)]
-
 mod common;
 
 use common::{corpus_file, hex};

@@ -1,14 +1,5 @@
 //! Debian's OVMF variable stores and shim's efivarfs dump from the uefi corpus, read and updated.
 //! Expected values come from the PROVENANCE.md rows named beside each test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    reason = "test code, where a panic is a test failure"
-)]
-
 mod common;
 
 use common::{corpus, corpus_file};

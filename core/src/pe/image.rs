@@ -239,7 +239,7 @@ impl<'a> PeImage<'a> {
     }
 
     /// The full name of `section`: its 8-byte `Name` without NUL padding or, for a long name
-    /// written as "/<offset>", the NUL-terminated string at that offset of the COFF string table.
+    /// written as `/<offset>`, the NUL-terminated string at that offset of the COFF string table.
     /// A long name that cannot be resolved is returned as stored.
     pub fn section_name(&self, section: &'a Section) -> &'a [u8] {
         let short = section.trimmed_name();

@@ -2,8 +2,6 @@
 //! directories, and two 0x200-byte sections (`.text` at 0x200, `.data` at 0x400) right after
 //! `SizeOfHeaders` 0x200, so the file is 0x600 bytes and its layout is consistent.
 
-#![allow(clippy::cast_possible_truncation, reason = "test fixtures are far smaller than 4 GiB")]
-
 use alloc::vec;
 use alloc::vec::Vec;
 
