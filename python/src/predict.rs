@@ -292,14 +292,15 @@ fn predict(
     kernel: &Bound<'_, PyAny>,
     failed_boot_options: u32,
 ) -> PyResult<Prediction> {
-    let shim = with_bytes(shim, <[u8]>::to_vec)?;
-    let grub = with_bytes(grub, <[u8]>::to_vec)?;
-    let kernel = with_bytes(kernel, <[u8]>::to_vec)?;
     let options = PredictOptions { failed_boot_options, ..PredictOptions::default() };
-    let result = store.with_variable_store(|store| {
-        let chain = BootChain { shim: &shim, grub: &grub, kernel: &kernel };
-        core_predict(store, &chain, &options)
-    })?;
+    // The images are read in place, without copying, through nested buffer views.
+    let result = with_bytes(shim, |shim| {
+        with_bytes(grub, |grub| {
+            with_bytes(kernel, |kernel| {
+                store.with_variable_store(|store| core_predict(store, &BootChain { shim, grub, kernel }, &options))
+            })
+        })
+    })????;
     match result {
         Ok(prediction) => Ok(Prediction { prediction: Some(prediction), refusal: None }),
         Err(error @ PredictError::Refused { .. }) => {
