@@ -1506,7 +1506,8 @@ tl_status tl_verify_image(const tl_policy *policy,
 bool tl_image_verdict_is_allowed(const tl_image_verdict *verdict);
 
 /**
- * The stable reason code: `"allowed"` or a refusal code such as `"digest_in_dbx"`. The string
+ * The stable reason code: `"signature_in_db"` or `"digest_in_db"` for an allowed image, a
+ * refusal code such as `"digest_in_dbx"` for a refused one. The string
  * lives as long as the verdict. NULL for a NULL verdict.
  *
  * # Safety

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use serde_json::{Map, Value, json};
+use trusted_launch::ErrorKind;
 use trusted_launch::digest::{Digest, HashAlgorithm};
 use trusted_launch::eventlog::claims::{CommandLineSource, VerifiedEvents, command_lines, loaded_images};
 use trusted_launch::eventlog::data::{Ipl, PostCode, SCrtmVersion, Separator, ascii};
@@ -74,7 +75,11 @@ pub(crate) fn run(command: LogCommand) -> Result<Outcome, InputError> {
 
 fn parse_log<'a>(path: &Path, bytes: &'a [u8], allow_padding: bool) -> Result<EventLog<'a>, InputError> {
     let options = ParseOptions { allow_padding, ..ParseOptions::default() };
-    EventLog::parse(bytes, options).map_err(|error| InputError(format!("{}: {error}", path.display())))
+    EventLog::parse(bytes, options).map_err(|error| {
+        let hint =
+            if matches!(error.kind, ErrorKind::Padding { .. }) { "; pass --allow-padding to accept it" } else { "" };
+        InputError(format!("{}: {error}{hint}", path.display()))
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -17,10 +17,14 @@ use trusted_launch::digest::{Digest, HashAlgorithm};
 use crate::InputError;
 use crate::sources::read_file;
 
-/// Expected PCR values, ordered by bank and then PCR index.
+/// PCR values read from a file, by bank and then PCR index.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct PcrValues {
     values: BTreeMap<(usize, u32), Digest>,
+    /// Banks in the order the file lists them. Only YAML fixes that order: JSON objects are
+    /// read with sorted keys.
+    bank_order: Vec<HashAlgorithm>,
+    ordered: bool,
 }
 
 impl PcrValues {
@@ -34,12 +38,37 @@ impl PcrValues {
         self.values.is_empty()
     }
 
+    /// The banks in file order, each with its PCR indices and values in ascending order.
+    pub(crate) fn banks(&self) -> Vec<(HashAlgorithm, Vec<(u32, Digest)>)> {
+        self.bank_order
+            .iter()
+            .map(|algorithm| {
+                let pcrs = self
+                    .values
+                    .iter()
+                    .filter(|((bank, _), _)| *bank == algorithm.index())
+                    .map(|((_, pcr), digest)| (*pcr, *digest))
+                    .collect();
+                (*algorithm, pcrs)
+            })
+            .collect()
+    }
+
+    /// Whether the file fixes the order of its banks (YAML does, JSON does not), which a quote's
+    /// PCR selection needs.
+    pub(crate) fn bank_order_is_fixed(&self) -> bool {
+        self.ordered || self.bank_order.len() <= 1
+    }
+
     fn insert(&mut self, algorithm: HashAlgorithm, pcr: u32, digest: Digest) -> Result<(), String> {
         if pcr >= 24 {
             return Err(format!("PCR index {pcr} is out of range (0 to 23)"));
         }
         if self.values.insert((algorithm.index(), pcr), digest).is_some() {
             return Err(format!("{algorithm} PCR {pcr} is given twice"));
+        }
+        if !self.bank_order.contains(&algorithm) {
+            self.bank_order.push(algorithm);
         }
         Ok(())
     }
@@ -93,7 +122,7 @@ fn parse_pcr_number(text: &str) -> Result<u32, String> {
 }
 
 fn parse_pcrread_yaml(text: &str) -> Result<PcrValues, String> {
-    let mut values = PcrValues::default();
+    let mut values = PcrValues { ordered: true, ..PcrValues::default() };
     let mut bank = None;
     for (number, line) in text.lines().enumerate() {
         let line_number = number.saturating_add(1);
@@ -130,7 +159,8 @@ fn parse_json(text: &str) -> Result<PcrValues, String> {
         let pcrs = pcrs.as_object().ok_or_else(|| format!("bank \"{name}\" is not an object of PCR values"))?;
         for (pcr, value) in pcrs {
             let hex = value.as_str().ok_or_else(|| format!("{name} PCR {pcr} is not a hex string"))?;
-            values.insert(algorithm, parse_pcr_number(pcr)?, parse_digest(algorithm, hex)?)?;
+            let digest = parse_digest(algorithm, hex).map_err(|message| format!("{name} PCR {pcr}: {message}"))?;
+            values.insert(algorithm, parse_pcr_number(pcr)?, digest)?;
         }
     }
     Ok(values)

@@ -12,7 +12,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::{Map, Value, json};
-use trusted_launch::boot::predict::{BootChain, PREDICTED_PCRS, PredictError, PredictOptions, Prediction, predict};
+use trusted_launch::boot::predict::{
+    BootChain, BootStage, PREDICTED_PCRS, PredictError, PredictOptions, Prediction, predict,
+};
 use trusted_launch::digest::HashAlgorithm;
 use trusted_launch::eventlog::EventType;
 
@@ -38,6 +40,15 @@ pub(crate) struct PredictArgs {
     json: bool,
 }
 
+fn image_path(images: &[PathBuf], stage: BootStage) -> String {
+    let index = match stage {
+        BootStage::Shim => 0,
+        BootStage::Grub => 1,
+        BootStage::Kernel => 2,
+    };
+    images.get(index).map(|path| path.display().to_string()).unwrap_or_default()
+}
+
 pub(crate) fn run(args: &PredictArgs) -> Result<Outcome, InputError> {
     let loaded = load_store(&args.vars)?;
     let images = args.images.iter().map(|path| read_file(path)).collect::<Result<Vec<_>, _>>()?;
@@ -53,7 +64,15 @@ pub(crate) fn run(args: &PredictArgs) -> Result<Outcome, InputError> {
             println!("{error}");
             return Ok(Outcome::Fail);
         }
-        Err(error) => return Err(InputError(error.to_string())),
+        Err(error) => {
+            // Name the file the error concerns: the store, or the image of the failing stage.
+            let file = match &error {
+                PredictError::Image { stage, .. } => image_path(&args.images, *stage),
+                PredictError::ShimUnsupported(_) => image_path(&args.images, BootStage::Shim),
+                _ => args.vars.display().to_string(),
+            };
+            return Err(InputError(format!("{file}: {error}")));
+        }
     };
 
     if args.json {

@@ -13,6 +13,7 @@ use trusted_launch::tpm::pcr_values::PcrValues;
 use trusted_launch::tpm::quote::{
     PcrComparison, PcrOutcome, QuoteOptions, QuoteRefusal, QuoteVerdict, verify_quote_with_options,
 };
+use trusted_launch::tpm::selection::PcrSelectionList;
 
 use crate::sources::read_file;
 use crate::tpm_files::{load_key, load_pcrs, parse_hex, parse_selection, strip_tpm2b};
@@ -45,7 +46,9 @@ pub(crate) struct VerifyArgs {
     #[arg(long, value_name = "FILE")]
     pcrs: Option<PathBuf>,
     /// The PCR selection requested from the TPM, as tpm2-tools writes it (`sha256:0,1,2+sha1:3`).
-    /// Defaults to the selection in the --pcrs file.
+    /// Defaults to the selection the --pcrs file states (a `tpm2_quote -o` file or one-bank
+    /// JSON) and otherwise to the quote's own, which is then reported but not checked against a
+    /// request.
     #[arg(long, value_name = "LIST")]
     selection: Option<String>,
     /// The hierarchy of the key, which decides whether resetCount, restartCount and
@@ -99,7 +102,15 @@ fn verify(args: &VerifyArgs) -> Result<Outcome, InputError> {
     let signature = read_file(&args.signature)?;
     let nonce = parse_hex(&args.nonce).ok_or_else(|| InputError(format!("--nonce: invalid hex {:?}", args.nonce)))?;
 
-    let requested = args.selection.as_deref().map(parse_selection).transpose()?;
+    // Without --selection, a file that states its own selection decides; otherwise the quote's
+    // own selection is used, so only the other checks remain for it.
+    let requested = match args.selection.as_deref().map(parse_selection).transpose()? {
+        Some(selection) => Some(selection),
+        None if args.pcrs.as_deref().is_some_and(states_selection) => None,
+        None => Some(quoted_selection(&attest).ok_or_else(|| {
+            InputError(format!("{}: not a TPMS_ATTEST of a quote; give --selection", args.quote.display()))
+        })?),
+    };
     let (selection, values) = match &args.pcrs {
         Some(path) => {
             let (selection, values) = load_pcrs(path, requested.as_ref())?;
@@ -126,9 +137,9 @@ fn verify(args: &VerifyArgs) -> Result<Outcome, InputError> {
 
     if args.json {
         let mut report = report_json(&verdict, &attest);
-        if let Some(list) = &comparisons {
-            report["log"] =
-                json!({"all_match": log_matches, "pcrs": list.iter().map(comparison_json).collect::<Vec<_>>()});
+        if let (Some(list), Some(replayed)) = (&comparisons, &replayed) {
+            let pcrs: Vec<Value> = list.iter().map(|comparison| comparison_json(comparison, replayed)).collect();
+            report["log"] = json!({"all_match": log_matches, "pcrs": pcrs});
         }
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {
@@ -138,6 +149,20 @@ fn verify(args: &VerifyArgs) -> Result<Outcome, InputError> {
         }
     }
     Ok(if verdict.is_valid() && log_matches { Outcome::Pass } else { Outcome::Fail })
+}
+
+/// Whether the PCR file at `path` fixes a selection by itself: a `tpm2_quote -o` file does, and so
+/// does JSON with a single bank. JSON with several banks does not fix their order.
+fn states_selection(path: &Path) -> bool {
+    load_pcrs(path, None).is_ok()
+}
+
+/// The selection a quote carries, read without verifying it.
+fn quoted_selection(attest: &[u8]) -> Option<PcrSelectionList> {
+    match Attest::parse(attest).ok()?.attested {
+        Attested::Quote { selection, .. } => Some(selection),
+        _ => None,
+    }
 }
 
 /// Replays an event log into the values of every PCR of every bank it carries. PCRs the log
@@ -150,9 +175,13 @@ fn replay_log(path: &Path, allow_padding: bool) -> Result<PcrValues, InputError>
     Ok(PcrValues::from_banks(replayed.banks()))
 }
 
-fn comparison_json(comparison: &PcrComparison) -> Value {
+fn comparison_json(comparison: &PcrComparison, replayed_values: &PcrValues) -> Value {
     let (result, quoted, replayed) = match comparison.outcome {
-        PcrOutcome::Matches => ("matches", Value::Null, Value::Null),
+        PcrOutcome::Matches => {
+            let value = replayed_values.get(comparison.bank, comparison.index).map(|value| json!(value.to_string()));
+            let value = value.unwrap_or(Value::Null);
+            ("matches", value.clone(), value)
+        }
         PcrOutcome::Differs { quoted, replayed } => ("differs", json!(quoted.to_string()), json!(replayed.to_string())),
         PcrOutcome::NotReplayed => ("not_replayed", Value::Null, Value::Null),
         PcrOutcome::Undetermined => ("undetermined", Value::Null, Value::Null),
@@ -184,7 +213,7 @@ fn report_json(verdict: &QuoteVerdict, attest: &[u8]) -> Value {
             "valid": true,
             "reason": "valid",
             "detail": "the quote is genuine, fresh and over the requested PCRs",
-            "signature_scheme": format!("{:?}", quote.signature_scheme),
+            "signature_scheme": quote.signature_scheme.to_string(),
             "selection": quote.selection.to_string(),
             "pcr_digest": quote.pcr_digest.to_string(),
             "pcr_values_checked": quote.pcr_values.is_some(),
@@ -238,7 +267,7 @@ fn print_report(verdict: &QuoteVerdict) {
     match verdict {
         QuoteVerdict::Valid(quote) => {
             println!("quote: valid");
-            println!("  signature: {:?}", quote.signature_scheme);
+            println!("  signature: {}", quote.signature_scheme);
             println!("  selection: {}", quote.selection);
             println!("  pcrDigest: {}", quote.pcr_digest);
             if quote.pcr_values.is_none() {

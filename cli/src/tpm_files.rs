@@ -3,13 +3,13 @@
 
 use std::path::Path;
 
-use serde_json::Value;
-use trusted_launch::digest::{Digest, HashAlgorithm};
+use trusted_launch::digest::HashAlgorithm;
 use trusted_launch::tpm::attestation_key::AttestationKey;
 use trusted_launch::tpm::pcr_values::PcrValues;
 use trusted_launch::tpm::selection::{PcrSelection, PcrSelectionList};
 
 use crate::InputError;
+use crate::pcrs_file::parse_pcr_values;
 use crate::sources::read_file;
 
 /// Reads the key as a TPM public area, else a PEM or DER SubjectPublicKeyInfo.
@@ -51,7 +51,7 @@ pub(crate) fn load_pcrs(
     if let Some((format, file_selection, values)) = self_describing_pcrs(&bytes).map_err(invalid)? {
         let selection = match requested {
             Some(selection) => selection.clone(),
-            None if format != PcrFileFormat::Json || file_selection.selections().len() <= 1 => file_selection,
+            None if format != PcrFileFormat::JsonSeveralBanks => file_selection,
             None => return Err(invalid("JSON with several banks does not fix their order: give --selection".into())),
         };
         return Ok((selection, values));
@@ -76,49 +76,42 @@ pub(crate) fn load_pcr_values(path: &Path) -> Result<PcrValues, InputError> {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum PcrFileFormat {
+    /// JSON with a single bank.
     Json,
+    /// JSON with several banks, read with sorted keys, so their order is not the file's.
+    JsonSeveralBanks,
     PcrreadYaml,
     QuoteOutput,
 }
 
-/// Parses the PCR file formats that name their banks and PCRs; `None` for anything else.
+/// Parses the PCR file formats that name their banks and PCRs: JSON and `tpm2_pcrread` YAML
+/// (read by [`crate::pcrs_file`]), and the default `tpm2_quote -o` format; `None` for anything else.
 fn self_describing_pcrs(bytes: &[u8]) -> Result<Option<(PcrFileFormat, PcrSelectionList, PcrValues)>, String> {
-    if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) == Some(&b'{') {
-        let (selection, values) = pcrs_from_json(bytes)?;
-        return Ok(Some((PcrFileFormat::Json, selection, values)));
+    if let Ok((selection, values)) = PcrValues::from_tpm2_tools_serialized(bytes) {
+        return Ok(Some((PcrFileFormat::QuoteOutput, selection, values)));
     }
-    if let Some((selection, values)) = pcrs_from_pcrread_yaml(bytes)? {
-        return Ok(Some((PcrFileFormat::PcrreadYaml, selection, values)));
-    }
-    Ok(PcrValues::from_tpm2_tools_serialized(bytes)
-        .ok()
-        .map(|(selection, values)| (PcrFileFormat::QuoteOutput, selection, values)))
-}
-
-/// Reads `{"banks": {"sha256": {"0": "<hex>", ...}}}`.
-fn pcrs_from_json(bytes: &[u8]) -> Result<(PcrSelectionList, PcrValues), String> {
-    let document: Value = serde_json::from_slice(bytes).map_err(|error| format!("invalid JSON: {error}"))?;
-    let banks = document.get("banks").and_then(Value::as_object).ok_or("missing object \"banks\"")?;
-
+    let Ok(text) = std::str::from_utf8(bytes) else { return Ok(None) };
+    let is_json = text.trim_start().starts_with('{');
+    let read = match parse_pcr_values(text) {
+        Ok(read) => read,
+        Err(message) if is_json => return Err(message),
+        Err(_) => return Ok(None),
+    };
+    let format = if read.bank_order_is_fixed() && !is_json {
+        PcrFileFormat::PcrreadYaml
+    } else if read.bank_order_is_fixed() {
+        PcrFileFormat::Json
+    } else {
+        PcrFileFormat::JsonSeveralBanks
+    };
     let mut selection = PcrSelectionList::new();
     let mut values = PcrValues::new();
-    for (name, pcrs) in banks {
-        let bank = hash_by_name(name).ok_or_else(|| format!("unknown bank {name:?}"))?;
-        let pcrs = pcrs.as_object().ok_or_else(|| format!("bank {name:?} is not an object"))?;
-        let mut indices = Vec::new();
-        for (index, value) in pcrs {
-            let index: u32 = index.parse().map_err(|_| format!("{name}: invalid PCR index {index:?}"))?;
-            let text = value.as_str().ok_or_else(|| format!("{name}:{index} is not a string"))?;
-            let digest = parse_hex(text.trim_start_matches("0x"))
-                .and_then(|bytes| Digest::new(bank, &bytes))
-                .ok_or_else(|| format!("{name}:{index}: not a {}-byte hex value", bank.output_size()))?;
-            values.insert(index, digest);
-            indices.push(index);
-        }
-        let entry = PcrSelection::new(bank, indices).ok_or_else(|| format!("{name}: PCR index above 31"))?;
+    for (bank, pcrs) in read.banks() {
+        let entry = PcrSelection::new(bank, pcrs.iter().map(|(index, _)| *index)).ok_or("PCR index above 31")?;
         selection.push(entry).map_err(|error| error.to_string())?;
+        values.extend(pcrs);
     }
-    Ok((selection, values))
+    Ok(Some((format, selection, values)))
 }
 
 /// Parses a tpm2-tools PCR list such as `sha256:0,1,2+sha1:3`.
@@ -147,57 +140,4 @@ pub(crate) fn parse_hex(text: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|start| u8::from_str_radix(text.get(start..start.checked_add(2)?)?, 16).ok())
         .collect()
-}
-
-/// Reads `tpm2_pcrread` output (tpm2-tools 5.4): a `<bank>:` line per bank, then `<index> :
-/// 0x<HEX>` lines. `Ok(None)` when the text has no such bank line, so another format is tried.
-fn pcrs_from_pcrread_yaml(bytes: &[u8]) -> Result<Option<(PcrSelectionList, PcrValues)>, String> {
-    let Ok(text) = std::str::from_utf8(bytes) else { return Ok(None) };
-    let mut selection = PcrSelectionList::new();
-    let mut values = PcrValues::new();
-    let mut bank: Option<(HashAlgorithm, Vec<u32>)> = None;
-    let finish = |bank: Option<(HashAlgorithm, Vec<u32>)>, selection: &mut PcrSelectionList| -> Result<(), String> {
-        if let Some((algorithm, indices)) = bank {
-            let entry = PcrSelection::new(algorithm, indices).ok_or("PCR index above 31")?;
-            selection.push(entry).map_err(|error| error.to_string())?;
-        }
-        Ok(())
-    };
-
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        if let Some(name) = line.strip_suffix(':') {
-            let Some(algorithm) = hash_by_name(name.trim()) else {
-                return if number == 0 {
-                    Ok(None)
-                } else {
-                    Err(format!("line {}: unknown bank {name:?}", number.saturating_add(1)))
-                };
-            };
-            finish(bank.take(), &mut selection)?;
-            bank = Some((algorithm, Vec::new()));
-            continue;
-        }
-        let Some((algorithm, indices)) = bank.as_mut() else { return Ok(None) };
-        let (index, value) = line
-            .split_once(':')
-            .ok_or_else(|| format!("line {}: expected `<index> : 0x<hex>`", number.saturating_add(1)))?;
-        let index: u32 =
-            index.trim().parse().map_err(|_| format!("line {}: invalid PCR index", number.saturating_add(1)))?;
-        let digest = parse_hex(&value.trim().trim_start_matches("0x").to_ascii_lowercase())
-            .and_then(|bytes| Digest::new(*algorithm, &bytes))
-            .ok_or_else(|| {
-                format!("line {}: not a {}-byte hex value", number.saturating_add(1), algorithm.output_size())
-            })?;
-        values.insert(index, digest);
-        indices.push(index);
-    }
-    if bank.is_none() && values.is_empty() {
-        return Ok(None);
-    }
-    finish(bank, &mut selection)?;
-    Ok(Some((selection, values)))
 }

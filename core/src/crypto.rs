@@ -68,6 +68,18 @@ pub enum SignatureScheme {
     Ecdsa(HashAlgorithm),
 }
 
+impl core::fmt::Display for SignatureScheme {
+    /// Stable snake_case form for reports: `rsassa_sha256`, `rsapss_sha384`, `ecdsa_sha256`, ….
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let scheme = match self {
+            Self::RsaPkcs1v15(_) => "rsassa",
+            Self::RsaPss(_) => "rsapss",
+            Self::Ecdsa(_) => "ecdsa",
+        };
+        write!(f, "{scheme}_{}", self.hash_algorithm())
+    }
+}
+
 impl SignatureScheme {
     /// Returns the hash the scheme signs.
     pub const fn hash_algorithm(self) -> HashAlgorithm {

@@ -195,7 +195,8 @@ pub unsafe extern "C" fn tl_image_verdict_is_allowed(verdict: *const tl_image_ve
     unsafe { verdict.as_ref() }.is_some_and(|verdict| verdict.verdict.is_allowed())
 }
 
-/// The stable reason code: `"allowed"` or a refusal code such as `"digest_in_dbx"`. The string
+/// The stable reason code: `"signature_in_db"` or `"digest_in_db"` for an allowed image, a
+/// refusal code such as `"digest_in_dbx"` for a refused one. The string
 /// lives as long as the verdict. NULL for a NULL verdict.
 ///
 /// # Safety

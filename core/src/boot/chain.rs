@@ -12,7 +12,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::boot::component::Component;
+use crate::boot::component::{Component, is_kernel_file_name};
 use crate::boot::evidence::BootImage;
 use crate::digest::{Digest, HashAlgorithm};
 use crate::error::Error;
@@ -58,7 +58,11 @@ pub fn verify_chain(images: &[BootImage<'_>], firmware: &SecureBootPolicy) -> Re
     for image in images {
         let pe = PeImage::parse(image.bytes)?;
         let sha256 = pe.authenticode_digest(HashAlgorithm::Sha256)?;
-        let component = image_component(image.bytes);
+        // The Linux header magic decides, or else the name the caller gave the image.
+        let component = match image_component(image.bytes) {
+            Component::BootLoader if is_kernel_file_name(image.name) => Component::Kernel,
+            component => component,
+        };
         let name = String::from(image.name);
         if stopped {
             entries.push(ChainEntry { name, component, sha256, verdict: None, checked_by: "not reached" });

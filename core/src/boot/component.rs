@@ -216,9 +216,11 @@ fn same_file(path: &str, named: &str) -> bool {
 }
 
 /// Whether the last component of a file path is a Linux kernel's usual name.
-fn is_kernel_file_name(path: &str) -> bool {
+/// Whether a file name or a caller's image name (`kernel`, `vmlinuz-6.1.0-57-amd64`, …) names a
+/// Linux kernel.
+pub(crate) fn is_kernel_file_name(path: &str) -> bool {
     let name = path.rsplit(['\\', '/']).next().unwrap_or(path).to_ascii_lowercase();
-    name.starts_with("vmlinu") || name.starts_with("bzimage") || name.starts_with("linux")
+    name.starts_with("vmlinu") || name.starts_with("bzimage") || name.starts_with("linux") || name.starts_with("kernel")
 }
 
 fn is_linux_command(command: &str) -> bool {

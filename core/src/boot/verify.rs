@@ -591,7 +591,11 @@ fn merge_chain(chain: &[ChainEntry], images: &mut Vec<ImageReport>, state: &mut 
         for position in matched {
             if let Some(image) = images.get_mut(position) {
                 image.name = Some(entry.name.clone());
-                image.component = entry.component;
+                // The log's classification (by path and position) and the given image's (by
+                // header and name) may differ; a kernel found by either is the kernel.
+                if entry.component == Component::Kernel || image.component != Component::Kernel {
+                    image.component = entry.component;
+                }
                 image.status = status.clone();
                 if authority.is_some() {
                     image.authority.clone_from(&authority);
