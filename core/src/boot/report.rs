@@ -9,6 +9,7 @@ use alloc::vec::Vec;
 use crate::boot::component::Component;
 use crate::digest::Digest;
 use crate::eventlog::replay::PcrComparison;
+use crate::tpm::pcr_values::PcrValues;
 use crate::uefi::guid::Guid;
 
 /// The overall judgement.
@@ -330,6 +331,10 @@ pub struct BootReport {
     pub event_log: bool,
     /// The replay of every compared PCR, bank by bank.
     pub replay: Vec<PcrComparison>,
+    /// The PCR values the log was compared with: the quoted values (given beside the quote, or
+    /// the log's own replay once it hashed to the quote's `pcrDigest`) or the trusted ones.
+    /// Empty when there were none.
+    pub pcr_values: PcrValues,
     /// The Secure Boot state.
     pub secure_boot: SecureBootReport,
     /// Loaded images, in load order, then given images the log does not show.

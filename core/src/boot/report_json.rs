@@ -20,6 +20,7 @@ use alloc::string::String;
 use crate::boot::report::{BootReport, ImageAuthority, ImageReport, ImageStatus, QuoteStatus};
 use crate::eventlog::replay::{PcrComparison, PcrResult, Quirk};
 use crate::json::{Value, object};
+use crate::tpm::pcr_values::PcrValues;
 
 /// The version of the report's JSON form.
 pub const REPORT_VERSION: i64 = 1;
@@ -82,7 +83,7 @@ impl BootReport {
             ("alerts", Value::Array(alerts)),
             ("images", Value::Array(self.images.iter().map(image_value).collect())),
             ("command_lines", Value::Array(self.command_lines.iter().map(|line| Value::from(line.as_str())).collect())),
-            ("pcrs", Value::Array(self.replay.iter().map(pcr_value).collect())),
+            ("pcrs", Value::Array(self.replay.iter().map(|entry| pcr_value(entry, &self.pcr_values)).collect())),
         ])
     }
 }
@@ -115,9 +116,14 @@ fn authority_value(authority: &ImageAuthority) -> Value {
     ])
 }
 
-fn pcr_value(entry: &PcrComparison) -> Value {
+fn pcr_value(entry: &PcrComparison, values: &PcrValues) -> Value {
     let (result, replayed, quoted): (&str, Value, Value) = match entry.result {
-        PcrResult::Matches => ("matches", Value::Null, Value::Null),
+        PcrResult::Matches => {
+            // A match means the replayed value is the compared one.
+            let value =
+                values.get(entry.algorithm, entry.pcr).map_or(Value::Null, |value| Value::from(format!("{value}")));
+            ("matches", value.clone(), value)
+        }
         PcrResult::Differs { replayed, expected } => {
             ("differs", Value::from(format!("{replayed}")), Value::from(format!("{expected}")))
         }

@@ -167,6 +167,7 @@ pub fn verify_boot(evidence: &BootEvidence<'_>, policy: &BootPolicy) -> Result<B
         quote: quote.unwrap_or(QuoteStatus::Absent),
         event_log: log.is_some(),
         replay: replay_report.map(|report| report.entries().to_vec()).unwrap_or_default(),
+        pcr_values: pcrs.unwrap_or_default(),
         secure_boot,
         images,
         command_lines: command_line_texts,
