@@ -8,6 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 step() { printf '\n== %s\n' "$*"; }
+mkdir -p target
 
 step "Debian's signed shim, GRUB, kernel and OVMF into .cache/debian"
 tools/fetch-debian-boot.sh
