@@ -202,3 +202,31 @@ fn fixture_prefixes_never_panic() {
         }
     }
 }
+
+#[test]
+fn dbx_certificate_position_is_named() {
+    // The manifest's dbx cases revoke, by construction of the generator's PKI, the RSA-2048 leaf,
+    // the intermediate CA it carries and the root CA that is not carried.
+    use trusted_launch::uefi::secureboot::{ChainPosition, RefusalReason};
+    let cases = [
+        ("dbx_x509_leaf_rsa2048", ChainPosition::Leaf),
+        ("dbx_x509_intermediate", ChainPosition::Intermediate),
+        ("dbx_x509_root", ChainPosition::Anchor),
+        ("dbx_tbs_sha256_leaf_rsa2048", ChainPosition::Leaf),
+        ("dbx_tbs_sha256_intermediate", ChainPosition::Intermediate),
+        ("dbx_tbs_sha256_root", ChainPosition::Anchor),
+    ];
+    let manifest = manifest();
+    for (name, expected) in cases {
+        let case =
+            manifest.iter().find(|case| case["name"] == name).unwrap_or_else(|| panic!("{name} not in manifest"));
+        let image = std::fs::read(fixtures().join(case["image"].as_str().unwrap())).unwrap();
+        let verdict = policy(case).verify_image(&image).unwrap();
+        let position = match &verdict {
+            ImageVerdict::Refused { reason: RefusalReason::CertificateInDbx { position, .. }, .. }
+            | ImageVerdict::Refused { reason: RefusalReason::CertificateHashInDbx { position, .. }, .. } => *position,
+            other => panic!("{name}: {other:?}"),
+        };
+        assert_eq!(position, expected, "{name}");
+    }
+}

@@ -505,7 +505,14 @@ impl SecureBootPolicy {
         for entry in self.dbx.certificates() {
             match authenticode::chain_to_anchor(&candidate.signature, &entry.data) {
                 Ok(ChainOutcome::Chained(path)) => {
-                    let position = if path.len() <= 1 { ChainPosition::Leaf } else { ChainPosition::Anchor };
+                    // The dbx certificate ends the path: the signer's own, one the signature
+                    // carries (an intermediate), or an issuer outside the signature (an anchor).
+                    let carried = candidate.signature.certificates_der().any(|der| der == entry.data.as_slice());
+                    let position = match path.len() {
+                        0 | 1 => ChainPosition::Leaf,
+                        _ if carried => ChainPosition::Intermediate,
+                        _ => ChainPosition::Anchor,
+                    };
                     return Some(RefusalReason::CertificateInDbx { signature, position, entry: entry.clone() });
                 }
                 Ok(_) => {}
