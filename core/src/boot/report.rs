@@ -34,7 +34,7 @@ impl Verdict {
     }
 }
 
-/// How urgently an operator should look at an alert.
+/// The urgency with which an operator should look at an alert.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     /// Informational or a weakened configuration.
@@ -140,7 +140,7 @@ impl Alert {
     }
 }
 
-/// How a measured event or value differs from what is expected.
+/// The way a measured event or value differs from the expected one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DeviationKind {
     /// The event's digest is none of the accepted values.

@@ -85,7 +85,7 @@ impl Section {
 /// Size of one COFF symbol table record.
 const COFF_SYMBOL_SIZE: usize = 18;
 
-/// Longest section name read from the COFF string table.
+/// Maximum length of a section name read from the COFF string table.
 const MAX_LONG_SECTION_NAME: usize = 256;
 
 fn trim_nul(name: &[u8]) -> &[u8] {
@@ -162,7 +162,7 @@ impl<'a> PeImage<'a> {
         let sections = read_section_table(data, section_table_offset, number_of_sections)?;
         let section_table_end =
             sections.last().map_or(section_table_offset, |last| last.header_offset.saturating_add(SECTION_HEADER_SIZE));
-        // The COFF string table follows the symbol table (18 bytes a symbol); it holds section
+        // The COFF string table follows the symbol table (18 bytes a symbol) and contains section
         // names longer than 8 bytes, which GNU ld writes as "/<decimal offset>".
         let string_table_offset = (pointer_to_symbol_table != 0)
             .then(|| {

@@ -159,7 +159,7 @@ pub enum RefusalReason {
     RevocationCheckFailed {
         /// The signature being checked.
         signature: SignaturePosition,
-        /// What went wrong.
+        /// The error that stopped the check.
         error: Error,
     },
     /// Neither the image digest nor any valid signature is authorized by `db`.
@@ -291,7 +291,7 @@ impl ChainPosition {
 /// One signature found in the image, as reports list it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignatureSummary {
-    /// Where the signature sits.
+    /// The signature's position in the image.
     pub position: SignaturePosition,
     /// Its Authenticode digest algorithm.
     pub digest_algorithm: HashAlgorithm,
@@ -299,11 +299,11 @@ pub struct SignatureSummary {
     pub signer_subject: String,
     /// Signer certificate issuer.
     pub signer_issuer: String,
-    /// What the check of this signature found: `"authorized"`, or a [`RefusalReason::code`].
+    /// The outcome of this signature's check: `"authorized"`, or a [`RefusalReason::code`].
     pub outcome: &'static str,
 }
 
-/// What `verify_image` learned about the image besides the decision.
+/// The facts `verify_image` gathered about the image besides the decision.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImageDetails {
     /// The Authenticode digests computed: each signature's algorithm and every algorithm `db`
@@ -442,8 +442,8 @@ impl SecureBootPolicy {
         Ok(ImageVerdict::Allowed { authority, details })
     }
 
-    /// The algorithms to hash the image in: each signature's, and every algorithm `db` and
-    /// `dbx` hold image digests in.
+    /// Returns the algorithms to hash the image in: each signature's, and every algorithm `db`
+    /// and `dbx` contain image digests in.
     fn needed_algorithms(&self, candidates: &[Candidate]) -> Vec<HashAlgorithm> {
         let mut algorithms: Vec<HashAlgorithm> = candidates
             .iter()
@@ -498,8 +498,8 @@ impl SecureBootPolicy {
         SignatureStatus::Failed(RefusalReason::NotAuthorized)
     }
 
-    /// Whether any chain from the signature reaches an `EFI_CERT_X509` entry of `dbx`. EDK2 does
-    /// this by running the chain check with each `dbx` certificate as the trust anchor.
+    /// Returns the refusal when a chain from the signature reaches an `EFI_CERT_X509` entry of
+    /// `dbx`. EDK2 does this by running the chain check with each `dbx` certificate as the anchor.
     fn dbx_certificate_revocation(&self, candidate: &Candidate) -> Option<RefusalReason> {
         let signature = candidate.position;
         for entry in self.dbx.certificates() {
@@ -555,7 +555,7 @@ impl SecureBootPolicy {
         None
     }
 
-    /// The `dbt` rule for a TBS-hash entry with a revocation time: the signature still counts
+    /// Applies the `dbt` rule for a TBS-hash entry with a revocation time: the signature counts
     /// when an RFC 3161 timestamp that chains to a `dbt` certificate dates it at or before the
     /// revocation time. A zero revocation time revokes for all time.
     fn timestamp_predates(&self, signature: &AuthenticodeSignature, revoked_at: &EfiTime) -> bool {
@@ -563,7 +563,7 @@ impl SecureBootPolicy {
             return false;
         }
         let Some(revocation_seconds) = revoked_at.unix_seconds() else { return false };
-        // A timestamp that cannot be read or verified proves nothing, so the revocation stands.
+        // A timestamp that cannot be read or verified proves nothing, so the revocation applies.
         let Ok(timestamps) = signature.rfc3161_timestamps() else { return false };
         timestamps.iter().any(|timestamp| {
             self.dbt.certificates().any(|anchor| match timestamp.verify(&anchor.data) {
@@ -645,7 +645,7 @@ fn summarize(candidates: &[Candidate], statuses: &[SignatureStatus]) -> Vec<Sign
         .collect()
 }
 
-/// The refusal to report when no signature authorized the image: a revocation first, then a
+/// Picks the refusal to report when no signature authorized the image: a revocation first, then a
 /// broken signature, then "not authorized".
 fn most_specific_refusal(statuses: &[SignatureStatus]) -> RefusalReason {
     let revoked = statuses.iter().find_map(|status| match status {
